@@ -1,0 +1,37 @@
+# Two commands for students (make lab, make test) and one for authors (make execute).
+# Each creates .venv on first use and installs requirements.txt into it.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# Extra flags for JupyterLab, e.g. make lab JUPYTER_ARGS="--no-browser --port=8890"
+JUPYTER_ARGS ?=
+
+.PHONY: lab test execute install clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(JUPYTER_ARGS)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+# Re-run every notebook in place, top to bottom, with the kernel the tests use,
+# so that the stored outputs students read on GitHub are fresh.
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 $(NOTEBOOKS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,177 @@
+"""Draw the course's diagrams into image/.
+
+Run it after changing a diagram:  .venv/bin/python image/draw_diagrams.py
+Every picture is plain matplotlib, so it needs nothing beyond requirements.txt.
+"""
+
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
+
+INPUT_COLOR = "#d8f0d2"
+CELL_COLOR = "#cfe0f7"
+OUTPUT_COLOR = "#fde2c8"
+OP_COLOR = "#f2f2f2"
+EDGE = "#333333"
+DPI = 150
+
+
+def box(ax, x, y, text, color, width=1.0, height=0.7, fontsize=13):
+    """A rounded box centred at (x, y) with text inside."""
+    patch = FancyBboxPatch(
+        (x - width / 2, y - height / 2), width, height,
+        boxstyle="round,pad=0.02,rounding_size=0.12", facecolor=color, edgecolor=EDGE, lw=1.4,
+    )
+    ax.add_patch(patch)
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+
+
+def circle(ax, x, y, text, radius=0.28, fontsize=13):
+    """A small round operation node (a sum, a tanh) centred at (x, y)."""
+    ax.add_patch(plt.Circle((x, y), radius, facecolor=OP_COLOR, edgecolor=EDGE, lw=1.4))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+
+
+def arrow(ax, start, end, label=None, label_offset=(0, 0.18), rad=0.0, color=EDGE):
+    """An arrow from start to end, with an optional label near its middle."""
+    ax.add_patch(FancyArrowPatch(
+        start, end, arrowstyle="-|>", mutation_scale=14, lw=1.4, color=color,
+        connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0,
+    ))
+    if label:
+        mx = (start[0] + end[0]) / 2 + label_offset[0]
+        my = (start[1] + end[1]) / 2 + label_offset[1]
+        ax.text(mx, my, label, ha="center", va="center", fontsize=11, color=color)
+
+
+def new_figure(width, height, xlim, ylim):
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig, ax
+
+
+def draw_unrolled(path):
+    """The folded RNN with its loop, and the same RNN unrolled over four steps."""
+    fig, ax = new_figure(11, 3.8, (-0.8, 12.2), (-2.1, 2.4))
+    # Folded: one cell whose output feeds back into itself.
+    box(ax, 0.5, 0.4, "RNN\ncell", CELL_COLOR)
+    arrow(ax, (0.5, -1.1), (0.5, 0.05))
+    ax.text(0.5, -1.35, "$x_t$", ha="center", va="center", fontsize=14)
+    arrow(ax, (0.5, 0.75), (0.5, 1.75))
+    ax.text(0.5, 2.0, "$h_t$", ha="center", va="center", fontsize=14)
+    ax.add_patch(FancyArrowPatch(
+        (1.0, 0.6), (1.0, 0.2), arrowstyle="-|>", mutation_scale=14, lw=1.4, color=EDGE,
+        connectionstyle="arc,angleA=0,angleB=0,armA=35,armB=35,rad=8", shrinkA=0, shrinkB=0,
+    ))
+    ax.text(1.75, 0.4, "$h_{t-1}$", ha="left", va="center", fontsize=12)
+    ax.text(2.9, 0.4, "=", ha="center", va="center", fontsize=26)
+    # Unrolled: one copy of the same cell per time step.
+    xs = [4.6, 6.75, 8.9, 11.05]
+    arrow(ax, (3.4, 0.4), (xs[0] - 0.5, 0.4), label="$h_{-1}=0$", label_offset=(-0.35, -0.32))
+    for t, x in enumerate(xs):
+        box(ax, x, 0.4, "RNN\ncell", CELL_COLOR)
+        arrow(ax, (x, -1.1), (x, 0.05))
+        ax.text(x, -1.35, f"$x_{t}$", ha="center", va="center", fontsize=14)
+        arrow(ax, (x, 0.75), (x, 1.75))
+        ax.text(x, 2.0, f"$h_{t}$", ha="center", va="center", fontsize=14)
+        if t + 1 < len(xs):
+            arrow(ax, (x + 0.5, 0.4), (xs[t + 1] - 0.5, 0.4), label=f"$h_{t}$")
+    ax.text(7.8, -1.95, "every copy uses the same weights $W_x, W_h, b$", ha="center",
+            va="center", fontsize=12, style="italic")
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
+def draw_cell(path):
+    """Inside one cell: h_t = tanh(W_x x_t + b_x + W_h h_{t-1} + b_h)."""
+    fig, ax = new_figure(8.5, 4.6, (-0.6, 9.6), (-2.0, 3.2))
+    ax.add_patch(FancyBboxPatch(
+        (1.2, -1.2), 6.3, 3.3, boxstyle="round,pad=0.02,rounding_size=0.25",
+        facecolor="#f7fbff", edgecolor="#7a9cc6", lw=1.5, ls="--",
+    ))
+    ax.text(1.4, 1.85, "one RNN cell", fontsize=11, color="#4a6c96", va="center")
+    ax.text(0.0, -0.55, "$x_t$", ha="center", va="center", fontsize=15)
+    ax.text(0.0, 0.9, "$h_{t-1}$", ha="center", va="center", fontsize=15)
+    box(ax, 2.6, -0.55, "$W_x x_t + b_x$", INPUT_COLOR, width=2.0, height=0.7, fontsize=12)
+    box(ax, 2.6, 0.9, "$W_h h_{t-1} + b_h$", CELL_COLOR, width=2.0, height=0.7, fontsize=12)
+    arrow(ax, (0.35, -0.55), (1.6, -0.55))
+    arrow(ax, (0.5, 0.9), (1.6, 0.9))
+    circle(ax, 4.6, 0.2, "+")
+    arrow(ax, (3.6, -0.5), (4.35, 0.05))
+    arrow(ax, (3.6, 0.85), (4.35, 0.35))
+    circle(ax, 5.9, 0.2, "tanh", radius=0.42, fontsize=11)
+    arrow(ax, (4.88, 0.2), (5.48, 0.2))
+    arrow(ax, (6.32, 0.2), (8.6, 0.2))
+    ax.text(8.45, -0.2, "$h_t$ to the\nnext step", ha="center", va="top", fontsize=12)
+    arrow(ax, (7.0, 0.2), (7.0, 2.75))
+    ax.text(7.0, 2.95, "$h_t$ is also the output at step $t$", ha="center", fontsize=12)
+    ax.text(4.5, -1.75, r"$h_t = \tanh(W_x x_t + b_x + W_h h_{t-1} + b_h)$", ha="center",
+            va="center", fontsize=14)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
+def draw_patterns(path):
+    """One-to-many, many-to-one and many-to-many, as unrolled cells."""
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    layouts = {
+        "one-to-many\n(image → caption)": ([True, False, False], [True, True, True]),
+        "many-to-one\n(sentence → sentiment)": ([True, True, True], [False, False, True]),
+        "many-to-many\n(text → next characters)": ([True, True, True], [True, True, True]),
+    }
+    for ax, (title, (inputs, outputs)) in zip(axes, layouts.items(), strict=True):
+        ax.set_xlim(-0.4, 4.9)
+        ax.set_ylim(-1.6, 2.3)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(title, fontsize=12)
+        for t in range(3):
+            x = 0.5 + 1.8 * t
+            box(ax, x, 0.35, "", CELL_COLOR, width=0.8, height=0.6)
+            if inputs[t]:
+                box(ax, x, -1.1, "", INPUT_COLOR, width=0.6, height=0.4)
+                arrow(ax, (x, -0.9), (x, 0.05))
+            if outputs[t]:
+                box(ax, x, 1.8, "", OUTPUT_COLOR, width=0.6, height=0.4)
+                arrow(ax, (x, 0.65), (x, 1.6))
+            if t < 2:
+                arrow(ax, (x + 0.4, 0.35), (x + 1.4, 0.35))
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, facecolor=c, edgecolor=EDGE)
+        for c in (INPUT_COLOR, CELL_COLOR, OUTPUT_COLOR)
+    ]
+    fig.legend(handles, ["input $x_t$", "RNN cell (same weights)", "output used"],
+               loc="lower center", ncol=3, frameon=False, fontsize=11)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
+DIAGRAMS = {
+    "rnn_unrolled.png": draw_unrolled,
+    "rnn_cell.png": draw_cell,
+    "rnn_patterns.png": draw_patterns,
+}
+
+
+def main(out_dir: Path) -> list[Path]:
+    """Draw every diagram into out_dir and return the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, draw in DIAGRAMS.items():
+        draw(out_dir / name)
+        written.append(out_dir / name)
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    for file in main(target):
+        print(f"wrote {file.name}")
