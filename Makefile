@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # Extra flags for JupyterLab, e.g. make lab JUPYTER_ARGS="--no-browser --port=8890"
 JUPYTER_ARGS ?=
+# Jupyter refuses to start as root (common in containers) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test execute install clean
 
@@ -21,7 +23,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(JUPYTER_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ALLOW_ROOT) $(JUPYTER_ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -45,7 +45,9 @@ def seed_everything(seed: int) -> None:
     """Seed Python's ``random``, NumPy and PyTorch (CPU and every GPU).
 
     After ``seed_everything(s)`` the same code draws the same numbers again.
-    cuDNN is asked for deterministic kernels, but GPU results can still differ
+    On a GPU it also asks cuDNN for deterministic kernels and switches off
+    TF32 (a faster, lower-precision float format that would make GPU results
+    differ from CPU results in the third digit). GPU results can still differ
     from CPU results in the last digits, so the course never asserts exact
     float losses.
 
@@ -62,3 +64,5 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)  # also seeds every CUDA device
     torch.backends.cudnn.deterministic = True
     torch.backends.cudnn.benchmark = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
