@@ -1,6 +1,7 @@
 """A character vocabulary: characters <-> integer ids <-> one-hot vectors."""
 
 from collections.abc import Iterable
+from numbers import Integral
 
 import torch
 import torch.nn.functional as F
@@ -63,8 +64,7 @@ class CharVocab:
         Raises:
             ValueError: an id is outside ``0 .. len(vocab) - 1``.
         """
-        id_list = ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
-        self._check_ids(id_list)
+        id_list = self._checked_ids(ids).flatten().tolist()
         return "".join(self.chars[i] for i in id_list)
 
     def one_hot(self, ids: Iterable[int] | torch.Tensor) -> torch.Tensor:
@@ -80,13 +80,21 @@ class CharVocab:
         Raises:
             ValueError: an id is outside ``0 .. len(vocab) - 1``.
         """
-        id_tensor = torch.as_tensor(ids if isinstance(ids, torch.Tensor) else list(ids))
-        if id_tensor.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8):
-            raise ValueError(f"ids must be whole numbers, got a tensor of {id_tensor.dtype}")
-        self._check_ids(id_tensor.flatten().tolist())
-        return F.one_hot(id_tensor.long(), num_classes=len(self)).float()
+        return F.one_hot(self._checked_ids(ids), num_classes=len(self)).float()
 
-    def _check_ids(self, ids: list[int]) -> None:
-        bad = sorted({i for i in ids if not 0 <= i < len(self)})
+    def _checked_ids(self, ids: Iterable[int] | torch.Tensor) -> torch.Tensor:
+        """Return ids as an int64 tensor, after checking they are whole numbers in range."""
+        if isinstance(ids, torch.Tensor):
+            if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
+                raise ValueError(f"ids must be whole numbers, got a tensor of {ids.dtype}")
+            id_tensor = ids.long()
+        else:
+            id_list = list(ids)
+            not_whole = [i for i in id_list if isinstance(i, bool) or not isinstance(i, Integral)]
+            if not_whole:
+                raise ValueError(f"ids must be whole numbers, got {not_whole}")
+            id_tensor = torch.tensor(id_list, dtype=torch.long)
+        bad = sorted({i for i in id_tensor.flatten().tolist() if not 0 <= i < len(self)})
         if bad:
             raise ValueError(f"Id(s) {bad} are outside this vocabulary's range 0..{len(self) - 1}")
+        return id_tensor

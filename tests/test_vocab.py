@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 
@@ -65,9 +66,22 @@ def test_ids_outside_the_vocabulary_are_rejected(vocab, bad_ids):
         vocab.one_hot(bad_ids)
 
 
-def test_one_hot_rejects_float_ids(vocab):
+@pytest.mark.parametrize("bad_ids", [torch.tensor([0.0, 1.0]), [0.0, 1.0], [True], ["h"]])
+def test_ids_must_be_whole_numbers(vocab, bad_ids):
     with pytest.raises(ValueError, match="whole numbers"):
-        vocab.one_hot(torch.tensor([0.0, 1.0]))
+        vocab.one_hot(bad_ids)
+    with pytest.raises(ValueError, match="whole numbers"):
+        vocab.decode(bad_ids)
+
+
+def test_empty_ids(vocab):
+    assert vocab.decode([]) == ""
+    assert vocab.one_hot([]).shape == (0, 5)
+
+
+def test_numpy_ids_are_accepted(vocab):
+    assert vocab.decode(np.array([2, 1])) == "ih"
+    assert vocab.one_hot(list(np.array([2, 1]))).shape == (2, 5)
 
 
 @pytest.mark.parametrize("bad_text", ["", None, ["h", "i"]])
