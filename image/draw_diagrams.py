@@ -17,6 +17,7 @@ INPUT_COLOR = "#d8f0d2"
 CELL_COLOR = "#cfe0f7"
 OUTPUT_COLOR = "#fde2c8"
 OP_COLOR = "#f2f2f2"
+FEEDBACK = "#b5651d"
 EDGE = "#333333"
 DPI = 150
 
@@ -37,11 +38,11 @@ def circle(ax, x, y, text, radius=0.28, fontsize=13):
     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
 
 
-def arrow(ax, start, end, label=None, label_offset=(0, 0.18), rad=0.0, color=EDGE):
+def arrow(ax, start, end, label=None, label_offset=(0, 0.18), rad=0.0, color=EDGE, style="-"):
     """An arrow from start to end, with an optional label near its middle."""
     ax.add_patch(FancyArrowPatch(
         start, end, arrowstyle="-|>", mutation_scale=14, lw=1.4, color=color,
-        connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0,
+        connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0, linestyle=style,
     ))
     if label:
         mx = (start[0] + end[0]) / 2 + label_offset[0]
@@ -84,7 +85,7 @@ def draw_unrolled(path):
         ax.text(x, 2.0, f"$h_{t}$", ha="center", va="center", fontsize=14)
         if t + 1 < len(xs):
             arrow(ax, (x + 0.5, 0.4), (xs[t + 1] - 0.5, 0.4), label=f"$h_{t}$")
-    ax.text(7.8, -1.95, "every copy uses the same weights $W_x, W_h, b$", ha="center",
+    ax.text(7.8, -1.95, "every copy uses the same weights $W_x, W_h$ and biases $b_x, b_h$", ha="center",
             va="center", fontsize=12, style="italic")
     fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
     plt.close(fig)
@@ -144,12 +145,15 @@ def draw_patterns(path):
                 arrow(ax, (x, 0.65), (x, 1.6))
             if t < 2:
                 arrow(ax, (x + 0.4, 0.35), (x + 1.4, 0.35))
+            if not inputs[t]:  # one-to-many: the previous output is fed back in as this input
+                arrow(ax, (x - 1.5, 1.6), (x - 0.35, -0.15), rad=0.25, color=FEEDBACK, style="--")
     handles = [
         plt.Rectangle((0, 0), 1, 1, facecolor=c, edgecolor=EDGE)
         for c in (INPUT_COLOR, CELL_COLOR, OUTPUT_COLOR)
-    ]
-    fig.legend(handles, ["input $x_t$", "RNN cell (same weights)", "output used"],
-               loc="lower center", ncol=3, frameon=False, fontsize=11)
+    ] + [plt.Line2D([0], [0], color=FEEDBACK, ls="--", lw=1.4)]
+    fig.legend(handles, ["input $x_t$", "RNN cell (same weights)", "output used",
+                         "prediction fed back in"],
+               loc="lower center", ncol=4, frameon=False, fontsize=11)
     fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
     plt.close(fig)
 
