@@ -49,7 +49,7 @@ def test_make_lab_serves_jupyterlab(tmp_path):
         output = (tmp_path / "lab.log").read_text()
         assert status == 200, f"JupyterLab did not answer on /lab within {START_TIMEOUT_S} s:\n{output}"
         assert "JupyterLab" in page
-        status, listing = get(f"http://127.0.0.1:{port}/api/contents?token={TOKEN}")
+        _, listing = get(f"http://127.0.0.1:{port}/api/contents?token={TOKEN}")
         assert "00_rnn_intro.ipynb" in listing, "make lab should open JupyterLab on notebooks/"
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -14,6 +14,7 @@ ORIGINAL_LABS = 7  # notebooks 00-06 follow the lecture's Labs 11-0 to 11-6
 ABSOLUTE_PATH = re.compile(r"(/home/|/Users/|/tmp/|/work/|/root/|/opt/|site-packages|[A-Z]:\\)")
 MEMORY_ADDRESS = re.compile(r"at 0x[0-9a-fA-F]{6,}")
 MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)[^)]*\)")
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 HTML_IMAGE = re.compile(r"<img[^>]+src=[\"']([^\"']+)[\"']")
 COURSE_FILE = re.compile(r"(data|image)_path\(\s*[\"']([^\"']+)[\"']")
 
@@ -111,6 +112,6 @@ def test_images_are_local(notebook_path):
     for cell in load(notebook_path)["cells"]:
         if cell["cell_type"] == "markdown":
             text = source(cell)
-            images = re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text) + HTML_IMAGE.findall(text)
+            images = MARKDOWN_IMAGE.findall(text) + HTML_IMAGE.findall(text)
             remote = [t for t in images if t.startswith(("http://", "https://"))]
             assert not remote, f"images must ship in image/ so the course works offline: {remote}"
