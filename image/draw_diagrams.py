@@ -158,10 +158,51 @@ def draw_patterns(path):
     plt.close(fig)
 
 
+def draw_seq2seq(path):
+    """Encoder-decoder: the encoder's last hidden state is the context vector the decoder starts from."""
+    fig, ax = new_figure(12, 4.4, (-0.9, 15.1), (-2.5, 2.9))
+    frames = [(-0.3, 4.9, "encoder (reads the whole input)"),
+              (7.9, 14.9, "decoder (writes one token at a time)")]
+    for left, right, label in frames:
+        ax.add_patch(FancyBboxPatch(
+            (left, -0.35), right - left, 1.5, boxstyle="round,pad=0.02,rounding_size=0.2",
+            facecolor="#f7fbff", edgecolor="#7a9cc6", lw=1.3, ls="--",
+        ))
+        ax.text(left + 0.15, 1.38, label, fontsize=11, color="#4a6c96", va="center")
+    encoder_xs = [0.6, 2.3, 4.0]
+    for t, (x, word) in enumerate(zip(encoder_xs, ["three", "hundred", "twelve"], strict=True)):
+        box(ax, x, 0.4, "GRU", CELL_COLOR, width=1.0, height=0.7, fontsize=12)
+        box(ax, x, -1.55, word, INPUT_COLOR, width=1.35, height=0.55, fontsize=12)
+        arrow(ax, (x, -1.27), (x, 0.05))
+        if t + 1 < len(encoder_xs):
+            arrow(ax, (x + 0.5, 0.4), (encoder_xs[t + 1] - 0.5, 0.4))
+    box(ax, 6.4, 0.4, "context\nvector", OUTPUT_COLOR, width=1.35, height=0.95, fontsize=11)
+    arrow(ax, (4.5, 0.4), (5.72, 0.4), label="last $h$", label_offset=(0, 0.22))
+    decoder_xs = [8.7, 10.5, 12.3, 14.1]
+    arrow(ax, (7.08, 0.4), (decoder_xs[0] - 0.5, 0.4), label="$h_0$", label_offset=(0, 0.22))
+    inputs, outputs = ["<sos>", "3", "1", "2"], ["3", "1", "2", "<eos>"]
+    for t, x in enumerate(decoder_xs):
+        box(ax, x, 0.4, "GRU\n+Linear", CELL_COLOR, width=1.0, height=0.7, fontsize=10)
+        box(ax, x, -1.55, inputs[t], INPUT_COLOR, width=0.95, height=0.55, fontsize=12)
+        arrow(ax, (x, -1.27), (x, 0.05))
+        box(ax, x, 2.3, outputs[t], OUTPUT_COLOR, width=0.95, height=0.55, fontsize=12)
+        arrow(ax, (x, 0.75), (x, 2.02))
+        if t + 1 < len(decoder_xs):
+            arrow(ax, (x + 0.5, 0.4), (decoder_xs[t + 1] - 0.5, 0.4))
+            arrow(ax, (x + 0.49, 2.1), (decoder_xs[t + 1] - 0.49, -1.3), color=FEEDBACK, style="--")
+    ax.text(11.4, -2.25, "dashed: the token just written is the next input (greedy decoding);\n"
+            "in training, teacher forcing feeds the true token instead", ha="center", va="center",
+            fontsize=10.5, color=FEEDBACK)
+    ax.text(2.3, -2.25, "input: number words", ha="center", va="center", fontsize=10.5, style="italic")
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
 DIAGRAMS = {
     "rnn_unrolled.png": draw_unrolled,
     "rnn_cell.png": draw_cell,
     "rnn_patterns.png": draw_patterns,
+    "seq2seq.png": draw_seq2seq,
 }
 
 
