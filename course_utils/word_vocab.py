@@ -23,7 +23,8 @@ class WordVocab:
     (for example to keep ``"."`` as its own token). Words are case-sensitive.
 
     A word that was not in the sentences the vocabulary was built from encodes
-    to ``<unk>`` (id 3): never a ``KeyError``.
+    to ``<unk>`` (id 3): never a ``KeyError``. A token spelled exactly like a
+    special token (``"<eos>"``) encodes to that special token's id.
 
     Example:
         >>> vocab = WordVocab(["I feel hungry", "I feel fine"])
