@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from course_utils.checks import check_positive_int
+
 OHLCV_COLUMNS = ("Open", "High", "Low", "Close", "Volume")
 DATE_COLUMN = "Date"
 _MISSING = {"", "nan", "na", "n/a", "null", "none"}
@@ -44,8 +46,7 @@ def load_ohlcv(path: str | Path, *, min_rows: int = 1) -> pd.DataFrame:
             a positive integer. Line numbers in the message count the header
             as line 1, as a text editor does.
     """
-    if isinstance(min_rows, bool) or not isinstance(min_rows, int) or min_rows < 1:
-        raise ValueError(f"min_rows must be a positive integer, got {min_rows!r}")
+    check_positive_int("min_rows", min_rows)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")

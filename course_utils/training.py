@@ -14,6 +14,8 @@ import torch
 from matplotlib.axes import Axes
 from tqdm import tqdm
 
+from course_utils.checks import check_positive_int
+
 StepFunction = Callable[[], float | torch.Tensor]
 ReportFunction = Callable[[int, float], str | None]
 
@@ -54,9 +56,9 @@ def train_loop(
         ...     return loss
         >>> losses = train_loop(step, num_steps=100)  # doctest: +SKIP
     """
-    _check_positive_int("num_steps", num_steps)
+    check_positive_int("num_steps", num_steps)
     if report_every is not None:
-        _check_positive_int("report_every", report_every)
+        check_positive_int("report_every", report_every)
     losses: list[float] = []
     # A bar without clock times, refreshed every 10 % of the steps: the stored
     # notebook output is then the same on every run.
@@ -182,8 +184,3 @@ def accuracy(
 
 def _as_float(loss: float | torch.Tensor) -> float:
     return loss.item() if isinstance(loss, torch.Tensor) else float(loss)
-
-
-def _check_positive_int(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")

@@ -1,10 +1,11 @@
 """A character vocabulary: characters <-> integer ids <-> one-hot vectors."""
 
 from collections.abc import Iterable
-from numbers import Integral
 
 import torch
 import torch.nn.functional as F
+
+from course_utils.checks import checked_ids
 
 
 class CharVocab:
@@ -64,7 +65,7 @@ class CharVocab:
         Raises:
             ValueError: an id is outside ``0 .. len(vocab) - 1``.
         """
-        id_list = self._checked_ids(ids).flatten().tolist()
+        id_list = checked_ids(ids, len(self)).flatten().tolist()
         return "".join(self.chars[i] for i in id_list)
 
     def one_hot(self, ids: Iterable[int] | torch.Tensor) -> torch.Tensor:
@@ -80,21 +81,4 @@ class CharVocab:
         Raises:
             ValueError: an id is outside ``0 .. len(vocab) - 1``.
         """
-        return F.one_hot(self._checked_ids(ids), num_classes=len(self)).float()
-
-    def _checked_ids(self, ids: Iterable[int] | torch.Tensor) -> torch.Tensor:
-        """Return ids as an int64 tensor, after checking they are whole numbers in range."""
-        if isinstance(ids, torch.Tensor):
-            if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-                raise ValueError(f"ids must be whole numbers, got a tensor of {ids.dtype}")
-            id_tensor = ids.long()
-        else:
-            id_list = list(ids)
-            not_whole = [i for i in id_list if isinstance(i, bool) or not isinstance(i, Integral)]
-            if not_whole:
-                raise ValueError(f"ids must be whole numbers, got {not_whole}")
-            id_tensor = torch.tensor(id_list, dtype=torch.long)
-        bad = sorted({i for i in id_tensor.flatten().tolist() if not 0 <= i < len(self)})
-        if bad:
-            raise ValueError(f"Id(s) {bad} are outside this vocabulary's range 0..{len(self) - 1}")
-        return id_tensor
+        return F.one_hot(checked_ids(ids, len(self)), num_classes=len(self)).float()

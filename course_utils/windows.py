@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from typing import TypeVar
 
+from course_utils.checks import check_positive_int
+
 S = TypeVar("S", bound=Sequence)
 
 
@@ -23,11 +25,10 @@ def sliding_windows(seq: S, length: int) -> list[tuple[S, S]]:
         length: How many items each window holds, at least 1.
 
     Raises:
-        ValueError: ``length`` is not a positive whole number, or the sequence
+        ValueError: ``length`` is not a positive integer, or the sequence
             has no more than ``length`` items (one window needs ``length + 1``).
     """
-    if isinstance(length, bool) or not isinstance(length, int) or length < 1:
-        raise ValueError(f"window length must be a positive whole number, got {length!r}")
+    check_positive_int("window length", length)
     if len(seq) <= length:
         raise ValueError(
             f"a window of length {length} and its shifted target need {length + 1} items, "

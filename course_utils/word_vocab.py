@@ -8,9 +8,10 @@ same ids.
 """
 
 from collections.abc import Iterable, Sequence
-from numbers import Integral
 
 import torch
+
+from course_utils.checks import checked_ids
 
 Sentence = str | Sequence[str]
 
@@ -151,15 +152,4 @@ class WordVocab:
                     f"decode() takes the ids of one sentence (1-D), got a tensor of shape "
                     f"{tuple(ids.shape)}; decode the rows one at a time"
                 )
-            if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
-                raise ValueError(f"ids must be whole numbers, got a tensor of {ids.dtype}")
-            id_list = ids.reshape(-1).tolist()
-        else:
-            id_list = list(ids)
-            not_whole = [i for i in id_list if isinstance(i, bool) or not isinstance(i, Integral)]
-            if not_whole:
-                raise ValueError(f"ids must be whole numbers, got {not_whole}")
-        bad = sorted({int(i) for i in id_list if not 0 <= i < len(self)})
-        if bad:
-            raise ValueError(f"Id(s) {bad} are outside this vocabulary's range 0..{len(self) - 1}")
-        return [int(i) for i in id_list]
+        return checked_ids(ids, len(self)).reshape(-1).tolist()

@@ -30,7 +30,7 @@ def test_shortest_possible_sequence():
 
 @pytest.mark.parametrize("bad_length", [0, -3, 2.0, True])
 def test_length_must_be_positive(bad_length):
-    with pytest.raises(ValueError, match="positive whole number"):
+    with pytest.raises(ValueError, match="window length must be a positive integer"):
         sliding_windows("hello", bad_length)
 
 
