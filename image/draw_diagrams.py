@@ -198,11 +198,63 @@ def draw_seq2seq(path):
     plt.close(fig)
 
 
+def draw_packing(path):
+    """A padded batch, sorted longest first, and the PackedSequence read from it column by column."""
+    words = ["short circuit", "hello world", "calculation", "midnight", "path"]  # sorted by length
+    size, max_len = 0.62, max(len(w) for w in words)
+    fig, ax = new_figure(11, 5, (-3.2, 12.6), (-2.5, 3.75))
+    top = 3.0  # y of the first row's centre
+    for t in range(max_len):
+        ax.text(t * size, top + 0.55, str(t), ha="center", va="center", fontsize=9, color="#555555")
+    ax.text(-0.45, top + 0.55, "step t", ha="right", va="center", fontsize=9, color="#555555")
+    for row, word in enumerate(words):
+        y = top - row * size
+        ax.text(-0.45, y, repr(word), ha="right", va="center", fontsize=10, family="monospace")
+        for t in range(max_len):
+            real = t < len(word)
+            ax.add_patch(plt.Rectangle((t * size - size / 2, y - size / 2), size, size, lw=1,
+                                       facecolor=INPUT_COLOR if real else "#e6e6e6", edgecolor="#888888"))
+            label = word[t].replace(" ", "\u2423") if real else "pad"
+            ax.text(t * size, y, label, ha="center", va="center", fontsize=10 if real else 6.5,
+                    color=EDGE if real else "#999999", family="monospace")
+    sizes_y = top - len(words) * size - 0.1
+    ax.text(-0.45, sizes_y, "batch_sizes", ha="right", va="center", fontsize=10, family="monospace",
+            color=FEEDBACK)
+    for t in range(max_len):
+        running = sum(len(w) > t for w in words)
+        ax.text(t * size, sizes_y, str(running), ha="center", va="center", fontsize=11, color=FEEDBACK)
+    ax.text(max_len * size / 2 - size / 2, top + 1.05,
+            "padded batch: 5 x 13 = 65 steps, 18 of them padding", ha="center", va="center", fontsize=11)
+    # The packed data: the real cells, read column by column (time step by time step).
+    data_y = sizes_y - 1.5
+    ax.text(-0.45, data_y, "data", ha="right", va="center", fontsize=10, family="monospace")
+    x, shown_steps = -0.1, 3
+    for t in range(shown_steps):
+        for word in words:
+            if len(word) > t:
+                ax.add_patch(plt.Rectangle((x, data_y - size / 2), size * 0.8, size, lw=1,
+                                           facecolor=INPUT_COLOR, edgecolor="#888888"))
+                ax.text(x + size * 0.4, data_y, word[t].replace(" ", "\u2423"), ha="center", va="center",
+                        fontsize=10, family="monospace")
+                x += size * 0.8
+        ax.text(x - 2.5 * size * 0.8, data_y - 0.55, f"step {t}", ha="center", va="center", fontsize=8.5,
+                color="#555555")
+        x += 0.15
+    ax.text(x + 0.1, data_y, "...  47 rows in all, no padding", ha="left", va="center", fontsize=10)
+    middle = max_len * size / 2
+    arrow(ax, (middle, sizes_y - 0.35), (middle, data_y + 0.45))
+    ax.text(middle + 0.25, (sizes_y + data_y) / 2, "pack: read the real steps column by column",
+            ha="left", va="center", fontsize=11)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
 DIAGRAMS = {
     "rnn_unrolled.png": draw_unrolled,
     "rnn_cell.png": draw_cell,
     "rnn_patterns.png": draw_patterns,
     "seq2seq.png": draw_seq2seq,
+    "packing.png": draw_packing,
 }
 
 
