@@ -172,6 +172,7 @@ def accuracy(
         )
     if predicted.is_floating_point() or target.is_floating_point():
         raise ValueError("accuracy() compares class ids; got a float tensor (pass logits.argmax(-1))")
+    target = target.to(predicted.device)  # e.g. GPU predictions against CPU labels
     counted = torch.ones_like(target, dtype=torch.bool)
     if ignore_index is not None:
         counted = target != ignore_index

@@ -76,7 +76,8 @@ class CharVocab:
 
         Returns:
             A float32 tensor of shape ``(*ids.shape, len(vocab))``; for a list
-            of ids that is ``(len(ids), len(vocab))``.
+            of ids that is ``(len(ids), len(vocab))``. It is on the device of
+            ``ids`` when they are a tensor, and on the CPU for a list.
 
         Raises:
             ValueError: an id is outside ``0 .. len(vocab) - 1``.
