@@ -14,6 +14,7 @@ from course_utils.checks import check_positive_int
 
 OHLCV_COLUMNS = ("Open", "High", "Low", "Close", "Volume")
 DATE_COLUMN = "Date"
+HEADER = ",".join((DATE_COLUMN, *OHLCV_COLUMNS))
 _MISSING = {"", "nan", "na", "n/a", "null", "none"}
 
 
@@ -55,14 +56,14 @@ def load_ohlcv(path: str | Path, *, min_rows: int = 1) -> pd.DataFrame:
         # Read every cell as text so that this function, not pandas, decides what is wrong.
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except pd.errors.EmptyDataError:
-        raise ValueError(f"{name}: the file is empty; expected the header {_header()}") from None
+        raise ValueError(f"{name}: the file is empty; expected the header {HEADER}") from None
     raw.columns = [str(column).strip() for column in raw.columns]
 
     missing = [c for c in (DATE_COLUMN, *OHLCV_COLUMNS) if c not in raw.columns]
     if missing:
         raise ValueError(
             f"{name}: missing column(s) {', '.join(missing)}; the header has {', '.join(raw.columns)} "
-            f"but should be {_header()}"
+            f"but should be {HEADER}"
         )
 
     lines = range(2, len(raw) + 2)  # data row i sits on line i + 2 of the file
@@ -105,7 +106,3 @@ def load_ohlcv(path: str | Path, *, min_rows: int = 1) -> pd.DataFrame:
     index = pd.DatetimeIndex(parsed, name=DATE_COLUMN)
     frame = pd.DataFrame(columns, index=index, columns=list(OHLCV_COLUMNS))
     return frame.sort_index(kind="stable")
-
-
-def _header() -> str:
-    return ",".join((DATE_COLUMN, *OHLCV_COLUMNS))
