@@ -249,12 +249,128 @@ def draw_packing(path):
     plt.close(fig)
 
 
+def gate(ax, x, y, function, name):
+    """A gate: its squashing function over its name, in a small box."""
+    box(ax, x, y, f"{function}\n{name}", CELL_COLOR, width=1.25, height=0.8, fontsize=10)
+
+
+def draw_lstm_gru(path):
+    """LSTM (left) and GRU (right): which gate multiplies what, and where the memory line runs."""
+    fig, ax = new_figure(13, 5.4, (-0.6, 19.6), (-1.2, 5.6))
+    for left, right, label in [(-0.4, 8.9, "LSTM: a separate cell state $c$"),
+                               (10.2, 19.4, "GRU: the hidden state is the memory")]:
+        ax.add_patch(FancyBboxPatch(
+            (left, -1.1), right - left, 6.3, boxstyle="round,pad=0.02,rounding_size=0.2",
+            facecolor="#f7fbff", edgecolor="#7a9cc6", lw=1.3, ls="--",
+        ))
+        ax.text(left + 0.2, 4.95, label, fontsize=12, color="#4a6c96", va="center")
+    # LSTM: the cell-state line on top, the four gates below, the input bus at the bottom.
+    ax.text(0.5, 4.1, "$c_{t-1}$", ha="center", va="center", fontsize=13)
+    arrow(ax, (0.95, 4.1), (2.22, 4.1))
+    circle(ax, 2.5, 4.1, "×")
+    arrow(ax, (2.78, 4.1), (4.22, 4.1))
+    circle(ax, 4.5, 4.1, "+")
+    arrow(ax, (4.78, 4.1), (7.95, 4.1))
+    ax.text(8.35, 4.1, "$c_t$", ha="center", va="center", fontsize=13)
+    for x, function, name in [(2.3, "σ", "forget f"), (3.75, "σ", "input i"),
+                              (5.2, "tanh", "cand. g"), (7.2, "σ", "output o")]:
+        gate(ax, x, 1.5, function, name)
+        arrow(ax, (x, 0.2), (x, 1.1))
+    ax.plot([0.9, 7.2], [0.2, 0.2], color=EDGE, lw=1.4)
+    ax.text(0.5, 0.2, "$h_{t-1}$\n$x_t$", ha="center", va="center", fontsize=12)
+    arrow(ax, (2.4, 1.9), (2.5, 3.82))
+    circle(ax, 4.5, 2.9, "×")
+    arrow(ax, (3.85, 1.9), (4.3, 2.7))
+    arrow(ax, (5.1, 1.9), (4.7, 2.7))
+    arrow(ax, (4.5, 3.18), (4.5, 3.82))
+    circle(ax, 7.2, 3.45, "tanh", fontsize=9)
+    arrow(ax, (7.2, 4.1), (7.2, 3.73))
+    circle(ax, 7.2, 2.55, "×")
+    arrow(ax, (7.2, 3.17), (7.2, 2.83))
+    arrow(ax, (7.2, 1.9), (7.2, 2.27))
+    arrow(ax, (7.48, 2.55), (7.95, 2.55))
+    ax.text(8.35, 2.55, "$h_t$", ha="center", va="center", fontsize=13)
+    ax.text(4.3, -0.55, "$c_t = f \\odot c_{t-1} + i \\odot g$,   $h_t = o \\odot \\tanh(c_t)$",
+            ha="center", va="center", fontsize=11)
+    # GRU: the hidden-state line on top, blended with a candidate n by the update gate z.
+    shift = 10.6
+    ax.text(shift + 0.4, 4.1, "$h_{t-1}$", ha="center", va="center", fontsize=13)
+    arrow(ax, (shift + 0.9, 4.1), (shift + 6.42, 4.1))
+    box(ax, shift + 6.9, 4.1, "mix", OP_COLOR, width=0.95, height=0.6, fontsize=11)
+    arrow(ax, (shift + 7.38, 4.1), (shift + 8.15, 4.1))
+    ax.text(shift + 8.45, 4.1, "$h_t$", ha="center", va="center", fontsize=13)
+    for x, function, name in [(1.9, "σ", "reset r"), (3.7, "tanh", "cand. n"), (5.5, "σ", "update z")]:
+        gate(ax, shift + x, 1.5, function, name)
+        arrow(ax, (shift + x, 0.2), (shift + x, 1.1))
+    ax.plot([shift + 0.9, shift + 5.5], [0.2, 0.2], color=EDGE, lw=1.4)
+    ax.text(shift + 0.4, 0.2, "$h_{t-1}$\n$x_t$", ha="center", va="center", fontsize=12)
+    circle(ax, shift + 2.8, 2.9, "×")
+    arrow(ax, (shift + 2.8, 4.1), (shift + 2.8, 3.18))
+    arrow(ax, (shift + 2.05, 1.9), (shift + 2.6, 2.7))
+    arrow(ax, (shift + 3.0, 2.7), (shift + 3.55, 1.93))
+    arrow(ax, (shift + 3.85, 1.9), (shift + 6.6, 3.8))
+    arrow(ax, (shift + 5.6, 1.9), (shift + 7.0, 3.8), label="z", label_offset=(0.35, -0.1))
+    ax.text(shift + 4.3, -0.35, "$n = \\tanh(W_n x_t + r \\odot (U_n h_{t-1}))$",
+            ha="center", va="center", fontsize=11)
+    ax.text(shift + 4.3, -0.8, "$h_t = (1 - z) \\odot n + z \\odot h_{t-1}$",
+            ha="center", va="center", fontsize=11)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
+def draw_attention(path):
+    """One decoder step with attention: score every encoder output, softmax, weighted sum, predict."""
+    fig, ax = new_figure(12, 5.6, (-1.0, 13.2), (-2.2, 5.6))
+    words, weights = ["three", "one", "four"], [0.06, 0.10, 0.84]
+    encoder_xs = [0.5, 2.5, 4.5]
+    for t, (x, word, weight) in enumerate(zip(encoder_xs, words, weights, strict=True)):
+        box(ax, x, -1.5, word, INPUT_COLOR, width=1.3, height=0.55, fontsize=12)
+        arrow(ax, (x, -1.22), (x, -0.35))
+        box(ax, x, 0.0, "GRU", CELL_COLOR, width=1.0, height=0.7, fontsize=12)
+        if t + 1 < len(encoder_xs):
+            arrow(ax, (x + 0.5, 0.0), (encoder_xs[t + 1] - 0.5, 0.0))
+        box(ax, x, 1.3, f"$h_{t + 1}$", OUTPUT_COLOR, width=0.8, height=0.55, fontsize=12)
+        arrow(ax, (x, 0.35), (x, 1.02))
+        arrow(ax, (x, 1.58), (x, 2.0))
+        ax.add_patch(plt.Rectangle((x - 0.25, 2.0), 0.5, 1.4 * weight, facecolor=FEEDBACK, alpha=0.75))
+        ax.plot([x - 0.4, x + 0.4], [2.0, 2.0], color=EDGE, lw=1)
+        ax.text(x + 0.35, 2.2, f"$\\alpha_{t + 1}$={weight:.2f}", ha="left", va="center", fontsize=10,
+                color=FEEDBACK)
+        arrow(ax, (x, 2.05 + 1.4 * weight), (2.5 + (x - 2.5) * 0.1, 4.0))
+    ax.text(-0.9, 2.9, "attention\nweights", ha="left", va="center", fontsize=10, color=FEEDBACK)
+    circle(ax, 2.5, 4.3, "Σ")
+    ax.text(2.5, 4.95, "context $c_t = \\sum_i \\alpha_i h_i$", ha="center", va="center", fontsize=11)
+    decoder_x = 10.0
+    box(ax, decoder_x, -1.5, "1", INPUT_COLOR, width=0.7, height=0.55, fontsize=12)
+    ax.text(decoder_x + 0.5, -1.5, "last output", ha="left", va="center", fontsize=10)
+    arrow(ax, (decoder_x, -1.22), (decoder_x, -0.35))
+    box(ax, decoder_x, 0.0, "GRU", CELL_COLOR, width=1.0, height=0.7, fontsize=12)
+    arrow(ax, (5.0, 0.0), (decoder_x - 0.5, 0.0), label="start state", label_offset=(0, 0.25))
+    box(ax, decoder_x, 1.3, "$s_t$", OUTPUT_COLOR, width=0.8, height=0.55, fontsize=12)
+    arrow(ax, (decoder_x, 0.35), (decoder_x, 1.02))
+    arrow(ax, (decoder_x - 0.4, 1.45), (5.05, 2.75), color=FEEDBACK, style="--",
+          label="score($s_t$, $h_i$) for every $i$, softmax", label_offset=(0.2, 0.75))
+    box(ax, decoder_x, 3.4, "Linear", CELL_COLOR, width=1.3, height=0.6, fontsize=11)
+    arrow(ax, (decoder_x, 1.58), (decoder_x, 3.1))
+    arrow(ax, (2.78, 4.3), (decoder_x - 0.65, 3.5), label="$c_t$", label_offset=(0, 0.3))
+    box(ax, decoder_x, 4.7, "4", OUTPUT_COLOR, width=0.7, height=0.55, fontsize=12)
+    arrow(ax, (decoder_x, 3.7), (decoder_x, 4.42))
+    ax.text(decoder_x + 0.55, 2.35, "predict from\n$[s_t; c_t]$", ha="left", va="center", fontsize=10)
+    ax.text(2.5, -2.15, "encoder: one output per input word", ha="center", va="center", fontsize=10.5,
+            style="italic")
+    ax.text(decoder_x, -2.15, "decoder, one step", ha="center", va="center", fontsize=10.5, style="italic")
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
 DIAGRAMS = {
     "rnn_unrolled.png": draw_unrolled,
     "rnn_cell.png": draw_cell,
     "rnn_patterns.png": draw_patterns,
     "seq2seq.png": draw_seq2seq,
     "packing.png": draw_packing,
+    "lstm_gru.png": draw_lstm_gru,
+    "attention.png": draw_attention,
 }
 
 
