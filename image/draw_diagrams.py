@@ -50,6 +50,15 @@ def arrow(ax, start, end, label=None, label_offset=(0, 0.18), rad=0.0, color=EDG
         ax.text(mx, my, label, ha="center", va="center", fontsize=11, color=color)
 
 
+def frame(ax, left, right, bottom, top, label):
+    """A dashed frame around a group of boxes, labelled just above its top edge."""
+    ax.add_patch(FancyBboxPatch(
+        (left, bottom), right - left, top - bottom, boxstyle="round,pad=0.02,rounding_size=0.2",
+        facecolor="#f7fbff", edgecolor="#7a9cc6", lw=1.3, ls="--",
+    ))
+    ax.text(left + 0.15, top + 0.23, label, fontsize=11, color="#4a6c96", va="center")
+
+
 def new_figure(width, height, xlim, ylim):
     fig, ax = plt.subplots(figsize=(width, height))
     ax.set_xlim(*xlim)
@@ -164,11 +173,7 @@ def draw_seq2seq(path):
     frames = [(-0.3, 4.9, "encoder (reads the whole input)"),
               (7.9, 14.9, "decoder (writes one token at a time)")]
     for left, right, label in frames:
-        ax.add_patch(FancyBboxPatch(
-            (left, -0.35), right - left, 1.5, boxstyle="round,pad=0.02,rounding_size=0.2",
-            facecolor="#f7fbff", edgecolor="#7a9cc6", lw=1.3, ls="--",
-        ))
-        ax.text(left + 0.15, 1.38, label, fontsize=11, color="#4a6c96", va="center")
+        frame(ax, left, right, -0.35, 1.15, label)
     encoder_xs = [0.6, 2.3, 4.0]
     for t, (x, word) in enumerate(zip(encoder_xs, ["three", "hundred", "twelve"], strict=True)):
         box(ax, x, 0.4, "GRU", CELL_COLOR, width=1.0, height=0.7, fontsize=12)
@@ -257,13 +262,8 @@ def gate(ax, x, y, function, name):
 def draw_lstm_gru(path):
     """LSTM (left) and GRU (right): which gate multiplies what, and where the memory line runs."""
     fig, ax = new_figure(13, 5.4, (-0.6, 19.6), (-1.2, 5.6))
-    for left, right, label in [(-0.4, 8.9, "LSTM: a separate cell state $c$"),
-                               (10.2, 19.4, "GRU: the hidden state is the memory")]:
-        ax.add_patch(FancyBboxPatch(
-            (left, -1.1), right - left, 6.3, boxstyle="round,pad=0.02,rounding_size=0.2",
-            facecolor="#f7fbff", edgecolor="#7a9cc6", lw=1.3, ls="--",
-        ))
-        ax.text(left + 0.2, 4.95, label, fontsize=12, color="#4a6c96", va="center")
+    frame(ax, -0.4, 8.9, -1.1, 4.85, "LSTM: a separate cell state $c$")
+    frame(ax, 10.2, 19.4, -1.1, 4.85, "GRU: the hidden state is the memory")
     # LSTM: the cell-state line on top, the four gates below, the input bus at the bottom.
     ax.text(0.5, 4.1, "$c_{t-1}$", ha="center", va="center", fontsize=13)
     arrow(ax, (0.95, 4.1), (2.22, 4.1))
