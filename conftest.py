@@ -1,14 +1,29 @@
 """Pytest set-up shared by the unit tests and nbval's notebook runs."""
 
+import os
+import sys
 from collections import defaultdict
+from pathlib import Path
 
 from nbval.plugin import IPyNbFile
+
+# tests/offline/network_guard.py blocks the network; its sitecustomize.py loads it in every new process.
+OFFLINE_DIR = str(Path(__file__).resolve().parent / "tests" / "offline")
 
 # Run-time budget of each notebook under nbval on 2 CPU cores (../shared/COURSE_DESIGN.md).
 DEFAULT_BUDGET_S = 20.0
 BUDGET_S = {"05": 25.0, "07": 30.0, "08": 30.0}
 
 _notebook_seconds: dict[str, float] = defaultdict(float)
+
+
+def pytest_configure(config):
+    """Block the network here and in every process started from here (nbval's kernels included)."""
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if OFFLINE_DIR not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([OFFLINE_DIR, *filter(None, paths)])
+    sys.path.insert(0, OFFLINE_DIR)
+    import network_guard  # noqa: F401 (importing it blocks the network)
 
 
 def pytest_collectstart(collector):

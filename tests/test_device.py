@@ -12,6 +12,12 @@ def test_cpu_can_be_forced(monkeypatch):
     assert get_device() == torch.device("cpu")
 
 
+def test_cpu_can_be_forced_when_a_gpu_is_present(monkeypatch):
+    monkeypatch.setenv("COURSE_DEVICE", "cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert get_device() == torch.device("cpu")
+
+
 def test_forcing_is_case_and_space_insensitive(monkeypatch):
     monkeypatch.setenv("COURSE_DEVICE", " CPU ")
     assert get_device() == torch.device("cpu")
