@@ -1,21 +1,23 @@
-# Two commands for students (make lab, make test) and one for authors (make execute).
-# Each creates .venv on first use and installs requirements.txt into it.
+# Two commands for students (make lab, make test); for teachers and authors make html,
+# make test-repeat and make execute. Each creates .venv on first use and installs requirements.txt.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb) $(wildcard notebooks/solutions/[0-9][0-9]_*.ipynb))
+# make html writes the offline pages here.
+HTML_DIR := html
 # Extra flags for JupyterLab, e.g. make lab JUPYTER_ARGS="--no-browser --port=8890"
 JUPYTER_ARGS ?=
 # Jupyter refuses to start as root (common in containers) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test execute install clean
+.PHONY: lab test test-repeat html execute install clean
 
 # The course's models are tiny: one CPU thread per process is as fast as two on an
 # idle machine, and does not slow to a crawl when the machine is busy.
-test execute: export OMP_NUM_THREADS = 1
+test test-repeat execute: export OMP_NUM_THREADS = 1
 
 install: $(STAMP)
 
@@ -33,6 +35,14 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Every notebook under nbval three times in a row: no run may depend on what an earlier one left.
+test-repeat: $(STAMP)
+	for run in 1 2 3; do echo "== run $$run of 3"; $(BIN)/python -m pytest notebooks -q || exit 1; done
+
+# Every executed notebook and its solutions as HTML pages that read without internet, with an index.
+html: $(STAMP)
+	$(BIN)/python -m course_utils.offline_html $(HTML_DIR)
+
 # Re-run every notebook in place, top to bottom, with the kernel the tests use,
 # so that the stored outputs students read on GitHub are fresh. Coalescing the
 # streams keeps only the final state of each progress bar.
@@ -43,4 +53,4 @@ execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --inplace --coalesce-streams $(NOTEBOOKS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(HTML_DIR) .pytest_cache .ruff_cache
