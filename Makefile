@@ -13,7 +13,7 @@ JUPYTER_ARGS ?=
 # Jupyter refuses to start as root (common in containers) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-repeat html execute install clean
+.PHONY: lab test test-repeat html wheels execute install clean
 
 # The course's models are tiny: one CPU thread per process is as fast as two on an
 # idle machine, and does not slow to a crawl when the machine is busy.
@@ -43,6 +43,12 @@ test-repeat: $(STAMP)
 html: $(STAMP)
 	$(BIN)/python -m course_utils.offline_html $(HTML_DIR)
 
+# For a classroom without internet: download every pinned package once into wheels/, then on each
+# machine run PIP_NO_INDEX=1 PIP_FIND_LINKS=wheels make lab (the course itself is installed from .).
+wheels: $(STAMP)
+	$(BIN)/python -m pip download --quiet --dest wheels \
+		$$(grep -v -e '^#' -e '^-e' requirements.txt) pip "setuptools>=68"
+
 # Re-run every notebook in place, top to bottom, with the kernel the tests use,
 # so that the stored outputs students read on GitHub are fresh. Coalescing the
 # streams keeps only the final state of each progress bar.
@@ -53,4 +59,4 @@ execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --inplace --coalesce-streams $(NOTEBOOKS)
 
 clean:
-	rm -rf $(VENV) $(HTML_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(HTML_DIR) wheels .pytest_cache .ruff_cache
