@@ -9,6 +9,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+SOLUTIONS = sorted((NOTEBOOK_DIR / "solutions").glob("*.ipynb"))
 ORIGINAL_LABS = 7  # notebooks 00-06 follow the lecture's Labs 11-0 to 11-6
 
 ABSOLUTE_PATH = re.compile(r"(/home/|/Users/|/tmp/|/work/|/root/|/opt/|site-packages|[A-Z]:\\)")
@@ -46,6 +47,12 @@ def notebook_path(request) -> Path:
     return request.param
 
 
+@pytest.fixture(params=NOTEBOOKS + SOLUTIONS, ids=lambda p: str(p.relative_to(NOTEBOOK_DIR)))
+def any_notebook_path(request) -> Path:
+    """A lab or a lab's solutions: both are read on GitHub and run by nbval."""
+    return request.param
+
+
 def test_file_name(notebook_path):
     assert re.fullmatch(r"\d\d_[a-z0-9]+(_[a-z0-9]+)*\.ipynb", notebook_path.name)
 
@@ -68,23 +75,25 @@ def test_follows_the_template(notebook_path):
         assert part in title, f"the title cell should say '{part}'"
     for call in ("get_device()", "seed_everything("):
         assert call in setup, f"the setup cell (second cell) should call {call}"
-    for part in ("Key takeaways", "Exercises"):
-        assert part in last, f"the last cell should hold '{part}'"
+    headings = [line for c in cells if c["cell_type"] == "markdown" for line in source(c).splitlines()]
+    for heading in ("## Key takeaways", "## Exercises"):
+        assert heading in headings, f"the notebook should end with a '{heading}' section"
+    assert cells[-1]["cell_type"] == "markdown" and "**Next:**" in last, "the last cell links to what is next"
 
 
-def test_kernel_is_python3(notebook_path):
-    assert load(notebook_path)["metadata"]["kernelspec"]["name"] == "python3"
+def test_kernel_is_python3(any_notebook_path):
+    assert load(any_notebook_path)["metadata"]["kernelspec"]["name"] == "python3"
 
 
-def test_outputs_come_from_one_run_in_order(notebook_path):
-    counts = [c["execution_count"] for c in code_cells(load(notebook_path))]
+def test_outputs_come_from_one_run_in_order(any_notebook_path):
+    counts = [c["execution_count"] for c in code_cells(load(any_notebook_path))]
     assert counts == list(range(1, len(counts) + 1)), (
         f"execution counts {counts}: re-run the notebook top to bottom with `make execute`"
     )
 
 
-def test_outputs_are_clean(notebook_path):
-    for index, cell in enumerate(code_cells(load(notebook_path))):
+def test_outputs_are_clean(any_notebook_path):
+    for index, cell in enumerate(code_cells(load(any_notebook_path))):
         for output in cell.get("outputs", []):
             assert output["output_type"] != "error", f"code cell {index} stored an error"
             text = json.dumps(output.get("text", "")) + json.dumps(
@@ -95,7 +104,8 @@ def test_outputs_are_clean(notebook_path):
             assert "Traceback" not in text, f"code cell {index}: a traceback in an output"
 
 
-def test_referenced_files_exist(notebook_path):
+def test_referenced_files_exist(any_notebook_path):
+    notebook_path = any_notebook_path
     notebook = load(notebook_path)
     for cell in notebook["cells"]:
         text = source(cell)
@@ -108,8 +118,8 @@ def test_referenced_files_exist(notebook_path):
             assert (REPO / folder / name).exists(), f"missing {folder}/{name}"
 
 
-def test_images_are_local(notebook_path):
-    for cell in load(notebook_path)["cells"]:
+def test_images_are_local(any_notebook_path):
+    for cell in load(any_notebook_path)["cells"]:
         if cell["cell_type"] == "markdown":
             text = source(cell)
             images = MARKDOWN_IMAGE.findall(text) + HTML_IMAGE.findall(text)
