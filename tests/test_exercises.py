@@ -9,6 +9,7 @@ from course_utils.exercises.checking import (
     Hint,
     as_number,
     as_shape,
+    as_tensor,
     as_whole_number,
     call_answer,
     correct,
@@ -103,6 +104,18 @@ def test_as_number_takes_python_numpy_and_torch_numbers(answer):
 @pytest.mark.parametrize("answer", [True, np.bool_(True), torch.tensor(True), "2.5", [2.5], torch.ones(2)])
 def test_as_number_refuses_what_is_not_one_number(answer):
     assert as_number(answer) is None
+
+
+@pytest.mark.parametrize("answer", [[0.5, 1.5], (0.5, 1.5), np.array([0.5, 1.5]), torch.tensor([0.5, 1.5])])
+def test_as_tensor_takes_lists_arrays_and_tensors(answer):
+    assert torch.equal(as_tensor(answer), torch.tensor([0.5, 1.5]))
+    assert as_tensor(answer, torch.double).dtype == torch.double
+
+
+def test_as_tensor_refuses_what_holds_no_numbers():
+    assert as_tensor("0.5") is None
+    assert as_tensor([0.5, "x"]) is None
+    assert as_tensor(0.5) is None
 
 
 def test_as_whole_number():

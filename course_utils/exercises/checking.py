@@ -134,6 +134,18 @@ def as_whole_number(answer: object) -> int | None:
     return int(number) if number is not None and number.is_integer() else None
 
 
+def as_tensor(answer: object, dtype: torch.dtype = torch.float) -> torch.Tensor | None:
+    """Numbers given as a tensor, NumPy array or (nested) list, as a detached CPU tensor; else ``None``."""
+    if isinstance(answer, torch.Tensor):
+        return answer.detach().cpu().to(dtype)
+    if isinstance(answer, (list, tuple)) or hasattr(answer, "__array__"):
+        try:
+            return torch.as_tensor(answer, dtype=dtype)
+        except (TypeError, ValueError, RuntimeError):
+            return None
+    return None
+
+
 def as_shape(answer: object) -> tuple[int, ...] | None:
     """A shape given as a tuple, list, ``torch.Size`` or 1-D NumPy array of whole numbers; else ``None``."""
     if isinstance(answer, np.ndarray) and answer.ndim == 1:

@@ -8,6 +8,7 @@ from torch import nn
 from course_utils.device import get_device
 from course_utils.exercises.checking import (
     CheckResult,
+    as_tensor,
     as_whole_number,
     call_answer,
     correct,
@@ -16,18 +17,6 @@ from course_utils.exercises.checking import (
     no_answer_yet,
     not_yet,
 )
-
-
-def _as_vector(answer: object) -> torch.Tensor | None:
-    """A tensor, NumPy array or list of numbers as a float CPU tensor; else ``None``."""
-    if isinstance(answer, torch.Tensor):
-        return answer.detach().cpu().float()
-    if hasattr(answer, "__array__") or isinstance(answer, (list, tuple)):
-        try:
-            return torch.as_tensor(answer, dtype=torch.float)
-        except (TypeError, ValueError, RuntimeError):
-            return None
-    return None
 
 
 @exercise_check
@@ -129,7 +118,7 @@ def check_zero_step(zero_step: Callable | None) -> CheckResult:
         return no_answer_yet("write your formula as zero_step(b_x, b_h) and pass the function here.")
     generator = torch.Generator().manual_seed(0)
     b_x, b_h = torch.randn(2, 3, generator=generator).to(get_device())  # two (hidden=3,) bias vectors
-    returned = _as_vector(call_answer(zero_step, b_x, b_h))
+    returned = as_tensor(call_answer(zero_step, b_x, b_h))
     if returned is None or returned.numel() != 3 or returned.squeeze().dim() != 1:  # (3,), or (1, 3)
         return not_yet("return one tensor of shape (hidden_size,), computed from b_x and b_h.")
     returned, b_x, b_h = returned.reshape(3), b_x.cpu(), b_h.cpu()

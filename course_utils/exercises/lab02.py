@@ -1,7 +1,6 @@
 """Self-checks for the exercises of Lab 11-2 · hihello & charseq."""
 
 import math
-import numbers
 from collections.abc import Callable
 
 import torch
@@ -10,6 +9,8 @@ from torch import nn
 from course_utils.exercises.checking import (
     CheckResult,
     Hint,
+    as_number,
+    as_tensor,
     as_whole_number,
     call_answer,
     correct,
@@ -35,20 +36,15 @@ def _as_number(answer: object) -> float | None:
     Raises:
         Hint: ``answer`` holds several numbers that differ.
     """
-    is_numpy = hasattr(answer, "__array__") and not isinstance(answer, torch.Tensor)
-    if isinstance(answer, (list, tuple)) or is_numpy:
-        try:  # a list of the ratios of every unit, or a NumPy array or number
-            answer = torch.as_tensor(answer, dtype=torch.double)
-        except (TypeError, ValueError, RuntimeError):
-            return None
-    if isinstance(answer, torch.Tensor) and answer.numel() >= 1 and answer.dtype != torch.bool:
-        values = answer.detach().cpu().double().flatten()
-        if not torch.allclose(values, values[0].expand_as(values), rtol=1e-4, atol=1e-6, equal_nan=True):
-            raise Hint("your ratio differs between hidden units: did a bias (or the tanh) get into it?")
-        return float(values[0])
-    if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
-        return float(answer)
-    return None
+    if isinstance(answer, torch.Tensor) and answer.dtype == torch.bool:
+        return None
+    values = as_tensor(answer, torch.double)  # a list of the ratios of every unit, or a NumPy array or number
+    if values is None or values.numel() == 0:
+        return as_number(answer)
+    values = values.flatten()
+    if not torch.allclose(values, values[0].expand_as(values), rtol=1e-4, atol=1e-6, equal_nan=True):
+        raise Hint("your ratio differs between hidden units: did a bias (or the tanh) get into it?")
+    return float(values[0])
 
 
 @exercise_check
@@ -177,12 +173,9 @@ def _as_probabilities(probabilities: object) -> torch.Tensor:
     """
     steps, classes = len(HIHELLO) - 1, len(CharVocab(HIHELLO))
     wrong = Hint("pass probabilities from section 5: a (6, 5) tensor, one row for each step.")
-    if not isinstance(probabilities, torch.Tensor):
-        try:  # the same numbers as a NumPy array or a list
-            probabilities = torch.as_tensor(probabilities, dtype=torch.double)
-        except (TypeError, ValueError, RuntimeError):
-            raise wrong from None
-    probabilities = probabilities.detach().cpu().double()
+    probabilities = as_tensor(probabilities, torch.double)  # also from a NumPy array or a list
+    if probabilities is None:
+        raise wrong
     if tuple(probabilities.shape) == (1, steps, classes):  # the batch dimension kept
         probabilities = probabilities[0]
     if tuple(probabilities.shape) != (steps, classes):
