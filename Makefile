@@ -1,10 +1,15 @@
-# Two commands for students (make lab, make test); for teachers and authors make html,
-# make test-repeat and make execute. Each creates .venv on first use and installs requirements.txt.
+# Two commands for students (make lab, make test); for teachers and authors make html, make wheels,
+# make test-repeat, make test-machines, make execute and make lock. Each creates .venv on first use and
+# installs requirements.txt, with every package pinned by constraints.txt.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pip itself is pinned too, so that next year's pip resolves and builds as today's did.
+PIP_VERSION := 26.3
+PIP_TOOLS_VERSION := 7.6.2
+LOCK_VENV := .venv-lock
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb) $(wildcard notebooks/solutions/[0-9][0-9]_*.ipynb))
 # make html writes the offline pages here.
 HTML_DIR := html
@@ -13,18 +18,21 @@ JUPYTER_ARGS ?=
 # Jupyter refuses to start as root (common in containers) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-repeat html wheels execute install clean
+.PHONY: lab test test-repeat test-machines test-site html wheels execute lock install clean
 
 # The course's models are tiny: one CPU thread per process is as fast as two on an
 # idle machine, and does not slow to a crawl when the machine is busy.
-test test-repeat execute: export OMP_NUM_THREADS = 1
+test test-repeat test-machines execute: export OMP_NUM_THREADS = 1
+# Every test process starts with tests/startup/sitecustomize.py (the network blocked, a slow import skipped);
+# set on the command, not the target, so that installing packages (a prerequisite) still reaches the network.
+TEST_ENV := PYTHONPATH="$(CURDIR)/tests/startup"
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run make PYTHON=python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
@@ -33,11 +41,24 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(TEST_ENV) $(BIN)/python -m pytest
 
 # Every notebook under nbval three times in a row: no run may depend on what an earlier one left.
 test-repeat: $(STAMP)
-	for run in 1 2 3; do echo "== run $$run of 3"; $(BIN)/python -m pytest notebooks -q || exit 1; done
+	for run in 1 2 3; do echo "== run $$run of 3"; $(TEST_ENV) $(BIN)/python -m pytest notebooks -q || exit 1; done
+
+# Every lab and solutions notebook under nbval as other machines would run it: PyTorch's CPU kernels
+# capped to each instruction set this processor has (default, avx2, avx512), and GPU-like rounding
+# (weights nudged by 1e-6 after every optimizer step), each with seed shifts 0, 1 and 2. It first
+# proves that every setting changes the numbers, and writes machine-runs/report.md. CI runs it after
+# make test; it takes about 20 minutes on 2 cores.
+test-machines: $(STAMP)
+	$(TEST_ENV) $(BIN)/python tests/machines.py
+
+# The tests of the pages make html builds: every notebook has its page, every link and image resolves
+# inside the folder, nothing is loaded from the network. CI runs it after make test.
+test-site: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -m site -p no:cacheprovider
 
 # Every executed notebook and its solutions as HTML pages that read without internet, with an index.
 html: $(STAMP)
@@ -47,7 +68,7 @@ html: $(STAMP)
 # machine run PIP_NO_INDEX=1 PIP_FIND_LINKS=wheels make lab (the course itself is installed from .).
 wheels: $(STAMP)
 	$(BIN)/python -m pip download --quiet --dest wheels \
-		$$(grep -v -e '^#' -e '^-e' requirements.txt) pip "setuptools>=68"
+		-c constraints.txt $$(grep -v -e '^#' -e '^-' requirements.txt) pip==$(PIP_VERSION) setuptools==84.2.1
 
 # Re-run every notebook in place, top to bottom, with the kernel the tests use,
 # so that the stored outputs students read on GitHub are fresh. Coalescing the
@@ -58,5 +79,19 @@ execute: $(STAMP)
 		--ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 	$(BIN)/jupyter nbconvert --to notebook --inplace --coalesce-streams $(NOTEBOOKS)
 
+# Resolve every package afresh (the newest releases that fit requirements.txt) and pin them all in
+# constraints.txt, with pip-tools in a venv of its own. pip-compile writes the build label of the torch
+# it found (2.13.0+cpu on the reference machines); the pin without the label fits every build of it.
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet pip==$(PIP_VERSION) pip-tools==$(PIP_TOOLS_VERSION); }
+	cp constraints.txt $(LOCK_VENV)/constraints.previous
+	: > constraints.txt  # requirements.txt reads it: empty, it holds nothing back
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --upgrade --strip-extras \
+		--no-emit-index-url --no-emit-find-links --unsafe-package course-utils \
+		--output-file constraints.txt requirements.txt \
+		|| { cp $(LOCK_VENV)/constraints.previous constraints.txt; exit 1; }
+	sed -i 's/^torch==\([^+]*\)+.*/torch==\1/' constraints.txt
+
 clean:
-	rm -rf $(VENV) $(HTML_DIR) wheels .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOCK_VENV) $(HTML_DIR) wheels machine-runs .pytest_cache .ruff_cache

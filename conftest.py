@@ -1,14 +1,18 @@
 """Pytest set-up shared by the unit tests and nbval's notebook runs."""
 
+import json
 import os
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-from nbval.plugin import IPyNbFile
+import pytest
+from nbval.plugin import IPyNbCell, IPyNbFile
 
-# tests/offline/network_guard.py blocks the network; its sitecustomize.py loads it in every new process.
-OFFLINE_DIR = str(Path(__file__).resolve().parent / "tests" / "offline")
+# tests/startup/network_guard.py blocks the network; its sitecustomize.py loads it in every new process,
+# with tests/startup/machine_emulation.py when make test-machines asks for another seed or GPU-like noise.
+STARTUP_DIR = str(Path(__file__).resolve().parent / "tests" / "startup")
+NOTEBOOK_DIR = Path(__file__).resolve().parent / "notebooks"
 
 # Run-time budget of each notebook under nbval on 2 CPU cores (../shared/COURSE_DESIGN.md).
 DEFAULT_BUDGET_S = 20.0
@@ -17,12 +21,19 @@ BUDGET_S = {"05": 25.0, "07": 30.0, "08": 30.0}
 _notebook_seconds: dict[str, float] = defaultdict(float)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--record-outputs", metavar="DIR",
+        help="write what each notebook cell printed to DIR/<notebook>.jsonl (make test-machines reads it)",
+    )
+
+
 def pytest_configure(config):
     """Block the network here and in every process started from here (nbval's kernels included)."""
     paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    if OFFLINE_DIR not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([OFFLINE_DIR, *filter(None, paths)])
-    sys.path.insert(0, OFFLINE_DIR)
+    if STARTUP_DIR not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([STARTUP_DIR, *filter(None, paths)])
+    sys.path.insert(0, STARTUP_DIR)
     import network_guard  # noqa: F401 (importing it blocks the network)
 
 
@@ -34,6 +45,39 @@ def pytest_collectstart(collector):
     """
     if isinstance(collector, IPyNbFile):
         collector.skip_compare += ("text/html", "application/javascript", "image/png", "stderr")
+
+
+def budget_of(path: str) -> float:
+    """The run-time budget of a notebook (a lab's solutions get the lab's), from its path."""
+    return BUDGET_S.get(Path(path).name[:2], DEFAULT_BUDGET_S)
+
+
+def pytest_collection_modifyitems(items):
+    """Run the notebooks with the largest budgets first and the many short unit tests last.
+
+    pytest-xdist sends each file to one worker as a whole; starting the longest files first lets the
+    workers finish together instead of one waiting for the other's last long notebook. The sort is
+    stable, so a notebook's cells keep their order.
+    """
+    def order(item: pytest.Item) -> tuple[int, float]:
+        path = item.nodeid.split("::")[0]
+        return (0, -budget_of(path)) if path.endswith(".ipynb") else (1, 0.0)
+
+    items.sort(key=order)
+
+
+def pytest_runtest_teardown(item):
+    """With --record-outputs, keep what each notebook cell printed, to compare runs across machines."""
+    folder = item.config.getoption("--record-outputs")
+    if not folder or not isinstance(item, IPyNbCell) or item.test_outputs is None:
+        return
+    texts = [o.get("text") or o.get("data", {}).get("text/plain") or o.get("evalue", "")
+             for o in item.test_outputs]
+    notebook = Path(str(item.parent.fspath)).resolve().relative_to(NOTEBOOK_DIR)
+    record = Path(folder) / f"{notebook.with_suffix('')}.jsonl"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    with record.open("a", encoding="utf-8") as file:
+        file.write(json.dumps({"cell": item.cell_num, "outputs": texts}) + "\n")
 
 
 def pytest_runtest_logreport(report):
@@ -49,7 +93,6 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.section("notebook run times")
     for path, seconds in sorted(_notebook_seconds.items()):
-        number = path.rsplit("/", 1)[-1][:2]
-        budget = BUDGET_S.get(number, DEFAULT_BUDGET_S)
+        budget = budget_of(path)
         flag = "ok" if seconds <= budget else "OVER BUDGET"
         terminalreporter.write_line(f"{seconds:6.1f} s  (budget {budget:.0f} s, {flag})  {path}")

@@ -7,10 +7,12 @@ a file with a message that names the file, the column and the line to fix.
 
 import math
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from course_utils.checks import check_positive_int
+
+if TYPE_CHECKING:  # pandas is imported when prices are loaded: the labs that never do start faster
+    import pandas as pd
 
 OHLCV_COLUMNS = ("Open", "High", "Low", "Close", "Volume")
 DATE_COLUMN = "Date"
@@ -18,7 +20,7 @@ HEADER = ",".join((DATE_COLUMN, *OHLCV_COLUMNS))
 _MISSING = {"", "nan", "na", "n/a", "null", "none"}
 
 
-def load_ohlcv(path: str | Path, *, min_rows: int = 1) -> pd.DataFrame:
+def load_ohlcv(path: str | Path, *, min_rows: int = 1) -> "pd.DataFrame":
     """Read daily prices from a CSV file with a ``Date,Open,High,Low,Close,Volume`` header.
 
     The file may list the days in any order (some sources put the newest day
@@ -47,6 +49,8 @@ def load_ohlcv(path: str | Path, *, min_rows: int = 1) -> pd.DataFrame:
             a positive integer. Line numbers in the message count the header
             as line 1, as a text editor does.
     """
+    import pandas as pd
+
     check_positive_int("min_rows", min_rows)
     path = Path(path)
     if not path.is_file():

@@ -8,11 +8,13 @@ the losses it returns. What a lab teaches stays in the lab.
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import torch
-from matplotlib.axes import Axes
 from tqdm import tqdm
+
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn: a lab without plots starts faster
+    from matplotlib.axes import Axes
 
 from course_utils.checks import check_positive_int
 
@@ -97,8 +99,8 @@ def plot_losses(
     title: str = "Training loss",
     xlabel: str = "step",
     log_scale: bool = False,
-    ax: Axes | None = None,
-) -> Axes:
+    ax: "Axes | None" = None,
+) -> "Axes":
     """Draw one loss curve, or several labelled curves, against the step number.
 
     Args:
@@ -115,6 +117,8 @@ def plot_losses(
     Raises:
         ValueError: a curve is empty.
     """
+    import matplotlib.pyplot as plt
+
     curves = dict(history) if isinstance(history, Mapping) else {"": history}
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3))

@@ -10,6 +10,9 @@ import pytest
 
 from course_utils.offline_html import build_site
 
+# Building every page takes a while: these run in make test-site (CI runs it after make test), not make test.
+pytestmark = pytest.mark.site
+
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 LABS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 SOLUTIONS = sorted((NOTEBOOK_DIR / "solutions").glob("[0-9][0-9]_*.ipynb"))
