@@ -125,3 +125,63 @@ def test_images_are_local(any_notebook_path):
             images = MARKDOWN_IMAGE.findall(text) + HTML_IMAGE.findall(text)
             remote = [t for t in images if t.startswith(("http://", "https://"))]
             assert not remote, f"images must ship in image/ so the course works offline: {remote}"
+
+
+# A number as a notebook prints or quotes it: "40.8", "0.246", "98.3 %" (the % is group 2).
+NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(\s*%)?")
+# A measured range, "between 0.999 and 1.001" or "−6.5 % to −4.1 %": its ends may equal a printed number.
+_END = r"[−-]?\\?\$?\d+(?:\.\d+)?(?:\s*%)?"
+CODE_SPAN = re.compile(r"`[^`]*`")  # `max_norm=0.25` is code, not a result
+RANGE = re.compile(rf"between\s+{_END}\s+and\s+{_END}|{_END}\s+(?:to|–)\s+{_END}")
+
+
+def printed_by_training(notebook: dict) -> set[str]:
+    """Every number printed by a code cell that nbval does not compare: results that vary by machine."""
+    found = set()
+    for cell in code_cells(notebook):
+        if "nbval-check-output" in cell.get("metadata", {}).get("tags", []):
+            continue  # exact on every machine, so it may be quoted
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("text") or output.get("data", {}).get("text/plain") or "")
+            found.update(number for number, _ in NUMBER.findall(text))
+    return found
+
+
+def quoted_numbers(markdown: str) -> list[str]:
+    """Numbers a sentence quotes from a run: with a decimal point and two significant digits, not in code."""
+    prose = RANGE.sub(" ", CODE_SPAN.sub(" ", markdown))
+    return [number for number, _ in NUMBER.findall(prose)
+            if "." in number and len(number.replace(".", "").strip("0")) >= 2]
+
+
+def quotes_of_untagged_numbers(notebook: dict) -> dict[int, list[str]]:
+    """Markdown cell index -> the numbers it quotes that an untagged code cell printed."""
+    printed = printed_by_training(notebook)
+    quoted = {index: [number for number in quoted_numbers(source(cell)) if number in printed]
+              for index, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "markdown"}
+    return {index: numbers for index, numbers in quoted.items() if numbers}
+
+
+def test_markdown_quotes_no_number_that_a_training_cell_printed(any_notebook_path):
+    """A number printed by an untagged cell can differ on another machine, so no sentence may state it.
+
+    Quote the range measured across machines and seeds (make test-machines), or let the code print the
+    sentence from its own run.
+    """
+    quoted = quotes_of_untagged_numbers(load(any_notebook_path))
+    assert not quoted, f"markdown cells quote numbers that an untagged cell printed: {quoted}"
+
+
+def test_a_quoted_training_number_is_caught_and_a_range_or_a_tagged_one_is_not():
+    def notebook(markdown: str, printed: str, tags: list[str]) -> dict:
+        code = {"cell_type": "code", "source": ["train()"], "metadata": {"tags": tags},
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": [printed]}]}
+        return {"cells": [code, {"cell_type": "markdown", "source": [markdown]}]}
+
+    printed = "largest gradient norm 40.8 (max_norm 0.25); accuracy 53.2%\n"
+    caught = quotes_of_untagged_numbers(notebook("a norm of 40.8, then 53.2 %", printed, []))
+    assert caught == {1: ["40.8", "53.2"]}
+    assert quotes_of_untagged_numbers(notebook("between 40.8 and 52.0", printed, [])) == {}
+    assert quotes_of_untagged_numbers(notebook("from 12 % to 53.2 %", printed, [])) == {}
+    assert quotes_of_untagged_numbers(notebook("clipped at `max_norm=0.25`", printed, [])) == {}
+    assert quotes_of_untagged_numbers(notebook("a norm of 40.8", printed, ["nbval-check-output"])) == {}
