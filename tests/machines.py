@@ -32,6 +32,7 @@ NOTEBOOK_DIR = REPO / "notebooks"
 OUT_DIR = REPO / "machine-runs"
 SHIFTS = (0, 1, 2)
 GPU_LIKE_NOISE = "1e-6"
+KERNEL_DIED = "Kernel died before replying to kernel_info"
 
 # Each setting: the CPU flags it needs, and the environment that caps PyTorch's kernels to it.
 KERNEL_SETTINGS = {
@@ -127,6 +128,11 @@ def run_notebooks(name: str, setting: dict[str, str], shift: int, notebooks: lis
                "--durations-min=1000000", "-rf", f"--record-outputs={record}"]
     start = time.monotonic()
     run = subprocess.run(command, cwd=REPO, env=run_env(setting, shift), capture_output=True, text=True)
+    if run.returncode != 0 and KERNEL_DIED in run.stdout:
+        # Jupyter sometimes loses a kernel at start-up (about once in 400 starts here), before any cell
+        # ran: that says nothing about the notebooks, so the run is repeated once.
+        print(f"{label}: a kernel died at start-up; running it again", flush=True)
+        run = subprocess.run(command, cwd=REPO, env=run_env(setting, shift), capture_output=True, text=True)
     seconds = time.monotonic() - start
     (OUT_DIR / f"{label}.log").write_text(run.stdout + run.stderr, encoding="utf-8")
     failures = [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
