@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO / "notebooks"
 OUT_DIR = REPO / "machine-runs"
+STARTUP_DIR = REPO / "tests" / "startup"
 SHIFTS = (0, 1, 2)
 GPU_LIKE_NOISE = "1e-6"
 KERNEL_DIED = "Kernel died before replying to kernel_info"
@@ -84,7 +85,10 @@ def available_settings() -> dict[str, dict[str, str]]:
 
 
 def run_env(setting: dict[str, str], shift: int) -> dict[str, str]:
-    env = {**os.environ, **setting, "OMP_NUM_THREADS": "1"}
+    """The environment of one run: the setting, the seed shift, and tests/startup loaded at start-up."""
+    paths = [str(STARTUP_DIR), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    python_path = os.pathsep.join(dict.fromkeys(paths))  # tests/startup first, once
+    env = {**os.environ, **setting, "OMP_NUM_THREADS": "1", "PYTHONPATH": python_path}
     if shift:
         env["COURSE_SEED_SHIFT"] = str(shift)
     if "COURSE_WEIGHT_NOISE" in setting:
@@ -94,13 +98,10 @@ def run_env(setting: dict[str, str], shift: int) -> dict[str, str]:
 
 def probe(settings: dict[str, dict[str, str]]) -> list[str]:
     """Run the probe under every setting; return the problems (two settings with the same numbers)."""
-    startup = str(REPO / "tests" / "startup")
     results, problems = {}, []
     for name, setting in settings.items():
-        env = run_env(setting, 0)
-        env["PYTHONPATH"] = os.pathsep.join([startup, env.get("PYTHONPATH", "")])
-        run = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True,
-                             check=True)
+        run = subprocess.run([sys.executable, "-c", PROBE], env=run_env(setting, 0), capture_output=True,
+                             text=True, check=True)
         capability, emulated, *digests = run.stdout.split()
         results[name] = tuple(digests)
         print(f"probe {name:9s} ATen {capability:8s} digests {' '.join(digests)}")
@@ -126,13 +127,14 @@ def run_notebooks(name: str, setting: dict[str, str], shift: int, notebooks: lis
         (record / Path(notebook).relative_to("notebooks").with_suffix(".jsonl")).unlink(missing_ok=True)
     command = [sys.executable, "-m", "pytest", *notebooks, "-q", "-p", "no:cacheprovider", "--no-header",
                "--durations-min=1000000", "-rf", f"--record-outputs={record}"]
+    env = run_env(setting, shift)
     start = time.monotonic()
-    run = subprocess.run(command, cwd=REPO, env=run_env(setting, shift), capture_output=True, text=True)
+    run = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     if run.returncode != 0 and KERNEL_DIED in run.stdout:
         # Jupyter sometimes loses a kernel at start-up (about once in 400 starts here), before any cell
         # ran: that says nothing about the notebooks, so the run is repeated once.
         print(f"{label}: a kernel died at start-up; running it again", flush=True)
-        run = subprocess.run(command, cwd=REPO, env=run_env(setting, shift), capture_output=True, text=True)
+        run = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
     seconds = time.monotonic() - start
     (OUT_DIR / f"{label}.log").write_text(run.stdout + run.stderr, encoding="utf-8")
     failures = [line for line in run.stdout.splitlines() if line.startswith("FAILED")]

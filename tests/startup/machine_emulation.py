@@ -31,8 +31,6 @@ SEED_SHIFT = int(os.environ.get("COURSE_SEED_SHIFT", "0"))
 WEIGHT_NOISE = float(os.environ.get("COURSE_WEIGHT_NOISE", "0"))
 NOISE_SEED = int(os.environ.get("COURSE_NOISE_SEED", "0"))
 
-_steps_taken: "weakref.WeakKeyDictionary[torch.optim.Optimizer, int]" = weakref.WeakKeyDictionary()
-
 
 def shift_seeds(shift: int) -> None:
     """Make ``torch.manual_seed(s)`` seed ``s + shift`` from now on."""
@@ -52,14 +50,15 @@ def parameters_of(optimizer: torch.optim.Optimizer) -> list[torch.Tensor]:
 def nudge_after_every_step(scale: float, noise_seed: int) -> None:
     """After each step of every optimizer, multiply each weight it changed by ``1 + scale * noise``."""
     before_step: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # optimizer -> its weights
+    steps_taken: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # optimizer -> steps so far
 
     def remember(optimizer: torch.optim.Optimizer, args: object, kwargs: object) -> None:
         before_step[optimizer] = [parameter.detach().clone() for parameter in parameters_of(optimizer)]
 
     @torch.no_grad()
     def nudge(optimizer: torch.optim.Optimizer, args: object, kwargs: object) -> None:
-        step = _steps_taken.get(optimizer, 0) + 1
-        _steps_taken[optimizer] = step
+        step = steps_taken.get(optimizer, 0) + 1
+        steps_taken[optimizer] = step
         generator = torch.Generator().manual_seed(noise_seed * 1_000_003 + step)
         for parameter, before in zip(parameters_of(optimizer), before_step.pop(optimizer), strict=True):
             noise = torch.randn(parameter.shape, generator=generator)  # drawn on the CPU
