@@ -11,25 +11,27 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 INPUT_COLOR = "#d8f0d2"
 CELL_COLOR = "#cfe0f7"
 OUTPUT_COLOR = "#fde2c8"
+BACKWARD_COLOR = "#e6dbf5"
 OP_COLOR = "#f2f2f2"
 FEEDBACK = "#b5651d"
 EDGE = "#333333"
 DPI = 150
 
 
-def box(ax, x, y, text, color, width=1.0, height=0.7, fontsize=13):
-    """A rounded box centred at (x, y) with text inside."""
+def box(ax, x, y, text, color, width=1.0, height=0.7, fontsize=13, edgecolor=EDGE, lw=1.4, **text_kw):
+    """A rounded box centred at (x, y) with text inside; text_kw (family, weight...) goes to ax.text."""
     patch = FancyBboxPatch(
         (x - width / 2, y - height / 2), width, height,
-        boxstyle="round,pad=0.02,rounding_size=0.12", facecolor=color, edgecolor=EDGE, lw=1.4,
+        boxstyle="round,pad=0.02,rounding_size=0.12", facecolor=color, edgecolor=edgecolor, lw=lw,
     )
     ax.add_patch(patch)
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, **text_kw)
 
 
 def circle(ax, x, y, text, radius=0.28, fontsize=13):
@@ -39,8 +41,8 @@ def circle(ax, x, y, text, radius=0.28, fontsize=13):
 
 
 def arrow(ax, start, end, label=None, label_offset=(0, 0.18), rad=0.0, color=EDGE, style="-"):
-    """An arrow from start to end, with an optional label near its middle."""
-    ax.add_patch(FancyArrowPatch(
+    """An arrow from start to end, with an optional label near its middle. Returns the arrow patch."""
+    patch = ax.add_patch(FancyArrowPatch(
         start, end, arrowstyle="-|>", mutation_scale=14, lw=1.4, color=color,
         connectionstyle=f"arc3,rad={rad}", shrinkA=0, shrinkB=0, linestyle=style,
     ))
@@ -48,15 +50,17 @@ def arrow(ax, start, end, label=None, label_offset=(0, 0.18), rad=0.0, color=EDG
         mx = (start[0] + end[0]) / 2 + label_offset[0]
         my = (start[1] + end[1]) / 2 + label_offset[1]
         ax.text(mx, my, label, ha="center", va="center", fontsize=11, color=color)
+    return patch
 
 
-def frame(ax, left, right, bottom, top, label):
+def frame(ax, left, right, bottom, top, label, edgecolor="#7a9cc6", facecolor="#f7fbff",
+          text_color="#4a6c96"):
     """A dashed frame around a group of boxes, labelled just above its top edge."""
     ax.add_patch(FancyBboxPatch(
         (left, bottom), right - left, top - bottom, boxstyle="round,pad=0.02,rounding_size=0.2",
-        facecolor="#f7fbff", edgecolor="#7a9cc6", lw=1.3, ls="--",
+        facecolor=facecolor, edgecolor=edgecolor, lw=1.3, ls="--",
     ))
-    ax.text(left + 0.15, top + 0.23, label, fontsize=11, color="#4a6c96", va="center")
+    ax.text(left + 0.15, top + 0.23, label, fontsize=11, color=text_color, va="center")
 
 
 def new_figure(width, height, xlim, ylim):
@@ -77,11 +81,11 @@ def draw_unrolled(path):
     ax.text(0.5, -1.35, "$x_t$", ha="center", va="center", fontsize=14)
     arrow(ax, (0.5, 0.75), (0.5, 1.75))
     ax.text(0.5, 2.0, "$h_t$", ha="center", va="center", fontsize=14)
-    ax.add_patch(FancyArrowPatch(
-        (1.0, 0.6), (1.0, 0.2), arrowstyle="-|>", mutation_scale=14, lw=1.4, color=EDGE,
-        connectionstyle="arc,angleA=0,angleB=0,armA=35,armB=35,rad=8", shrinkA=0, shrinkB=0,
-    ))
-    ax.text(1.75, 0.4, "$h_{t-1}$", ha="left", va="center", fontsize=12)
+    # The loop: h_t branches off the output and comes back in from the right as the next step's h_{t-1}.
+    ax.plot([0.5, 1.55, 1.55], [1.3, 1.3, 0.4], color=EDGE, lw=1.4, solid_capstyle="butt")
+    ax.add_patch(plt.Circle((0.5, 1.3), 0.05, color=EDGE))
+    arrow(ax, (1.55, 0.4), (1.0, 0.4))
+    ax.text(1.67, 0.85, "$h_{t-1}$", ha="left", va="center", fontsize=12)
     ax.text(2.9, 0.4, "=", ha="center", va="center", fontsize=26)
     # Unrolled: one copy of the same cell per time step.
     xs = [4.6, 6.75, 8.9, 11.05]
@@ -363,6 +367,74 @@ def draw_attention(path):
     plt.close(fig)
 
 
+def pair(ax, x, y, width=1.7, height=0.36):
+    """One step's two states side by side, [forward | backward]: what gets concatenated."""
+    for left, color, text in [(x - width / 2, CELL_COLOR, "fwd"), (x, BACKWARD_COLOR, "bwd")]:
+        ax.add_patch(plt.Rectangle((left, y - height / 2), width / 2, height, facecolor=color,
+                                   edgecolor=EDGE, lw=1.2))
+        ax.text(left + width / 4, y, text, ha="center", va="center", fontsize=9.5)
+
+
+def draw_layers_directions(path):
+    """nn.RNN(num_layers=2, bidirectional=True) over 4 steps: the grid of cells, output and h_n."""
+    fig, ax = new_figure(10, 7.9, (-2.1, 9.4), (-1.75, 6.95))
+    xs = [1.1 + 2.3 * t for t in range(4)]
+    # Backward cells sit right of forward ones, so each vertical lane passes beside the other cell
+    # and crosses the other row's time arrows halfway along them.
+    stagger, lane, width, height = 0.4, 0.7, 1.0, 0.55
+    rows = {  # (layer, direction): y of that row; direction 0 reads left to right, 1 right to left
+        (0, 0): 1.1, (0, 1): 2.0, (1, 0): 3.75, (1, 1): 4.65,
+    }
+    pair_y, bus_ys, output_y = 2.75, (0.5, 3.15), 5.45
+    frame(ax, xs[0] - 1.1, xs[-1] + 1.1, rows[1, 0] - 0.42, output_y + 0.55,
+          "output: output[:, t] = [forward | backward], shape (batch, seq_len, 2·hidden)",
+          edgecolor="#d9893a", facecolor="#fff8f1", text_color=FEEDBACK)
+    for t, x in enumerate(xs):
+        ax.text(x, 0.0, f"$x_{t}$", ha="center", va="center", fontsize=14)
+        pair(ax, x, pair_y)
+        pair(ax, x, output_y)
+        ax.text(x, output_y + 0.34, f"output[:, {t}]", ha="center", va="center", fontsize=9.5,
+                family="monospace")
+        # Each layer's input (x_t, then [forward | backward] of layer 0) feeds both directions.
+        for bus_y, bottom, layer in [(bus_ys[0], 0.22, 0), (bus_ys[1], pair_y + 0.18, 1)]:
+            ax.plot([x, x], [bottom, bus_y], color=EDGE, lw=1.4)
+            ax.plot([x - lane, x + lane], [bus_y, bus_y], color=EDGE, lw=1.4, solid_capstyle="butt")
+            arrow(ax, (x - lane, bus_y), (x - lane, rows[layer, 0] - height / 2))
+            arrow(ax, (x + lane, bus_y), (x + lane, rows[layer, 1] - height / 2))
+        # Each layer's two states go up into that step's [forward | backward] pair.
+        for layer, top in [(0, pair_y), (1, output_y)]:
+            arrow(ax, (x - lane, rows[layer, 0] + height / 2), (x - lane, top - 0.18))
+            arrow(ax, (x + lane, rows[layer, 1] + height / 2), (x + lane, top - 0.18))
+    halo = [patheffects.withStroke(linewidth=6, foreground="white")]
+    for (layer, direction), y in rows.items():
+        name = "forward →" if direction == 0 else "backward ←"
+        ax.text(xs[0] - 1.25, y, f"layer {layer}, {name}", ha="right", va="center", fontsize=11)
+        step = 1 if direction == 0 else -1
+        steps = list(range(4))[::step]
+        color = CELL_COLOR if direction == 0 else BACKWARD_COLOR
+        for t in steps:
+            x = xs[t] - step * stagger
+            if t == steps[-1]:  # the last cell this row reaches: its state is this row's entry in h_n
+                box(ax, x, y, f"h_n[{2 * layer + direction}]", color, width=width, height=height,
+                    fontsize=10.5, edgecolor=FEEDBACK, lw=2.6, family="monospace", weight="bold")
+            else:  # the arrow goes after the lanes it crosses (white gap) and before the cells it joins
+                arrow(ax, (x + step * width / 2, y), (x + step * (2.3 - width / 2), y)).set_path_effects(halo)
+                box(ax, x, y, "", color, width=width, height=height)
+    ax.text(xs[0] - 1.25, pair_y, "layer 1's input:\n2·hidden wide", ha="right", va="center", fontsize=10.5)
+    ax.text(3.7, 6.75, "nn.RNN(input_size, hidden, num_layers=2, bidirectional=True, batch_first=True)",
+            ha="center", va="center", fontsize=10.5, family="monospace")
+    notes = [
+        ("h_n (brown): the last cell each row reaches, shape (num_layers·2, batch, hidden)", None),
+        ("ordered layer by layer, forward before backward: h_n.view(num_layers, 2, batch, hidden)", None),
+        ("h_n[2] == output[:, -1, :hidden]    h_n[3] == output[:, 0, hidden:]", "monospace"),
+    ]
+    for i, (note, family) in enumerate(notes):
+        ax.text(xs[0] - 1.1, -0.65 - 0.42 * i, note, ha="left", va="center", fontsize=10.5, family=family,
+                color=FEEDBACK)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
 DIAGRAMS = {
     "rnn_unrolled.png": draw_unrolled,
     "rnn_cell.png": draw_cell,
@@ -371,6 +443,7 @@ DIAGRAMS = {
     "packing.png": draw_packing,
     "lstm_gru.png": draw_lstm_gru,
     "attention.png": draw_attention,
+    "rnn_layers_directions.png": draw_layers_directions,
 }
 
 
