@@ -7,7 +7,7 @@ the losses it returns. What a lab teaches stays in the lab.
 
 import math
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import torch
@@ -28,6 +28,7 @@ def train_loop(
     *,
     desc: str = "training",
     report_every: int | None = None,
+    report_at: Collection[int] = (),
     report: ReportFunction | None = None,
 ) -> list[float]:
     """Call ``step()`` ``num_steps`` times with a progress bar; return the losses.
@@ -39,6 +40,8 @@ def train_loop(
         desc: The label of the progress bar.
         report_every: Call ``report`` after every this many steps (and after the
             last one). ``None`` means never.
+        report_at: Also call ``report`` after these step numbers, for example
+            ``(1, 3, 5, 10)`` for the first steps, where a prediction changes most.
         report: ``report(step_number, loss)`` may return a line to print, for
             example the model's current prediction. Step numbers start at 1.
 
@@ -46,7 +49,8 @@ def train_loop(
         The loss of every step, as Python floats, in order.
 
     Raises:
-        ValueError: ``num_steps`` or ``report_every`` is not a positive integer.
+        ValueError: ``num_steps``, ``report_every`` or a number in ``report_at``
+            is not a positive integer.
         FloatingPointError: a loss is NaN or infinite (try a lower learning rate).
 
     Example:
@@ -61,6 +65,8 @@ def train_loop(
     check_positive_int("num_steps", num_steps)
     if report_every is not None:
         check_positive_int("report_every", report_every)
+    for step_number in report_at:
+        check_positive_int("every number in report_at", step_number)
     losses: list[float] = []
     # A bar without clock times, refreshed every 10 % of the steps: the stored
     # notebook output is then the same on every run.
@@ -82,8 +88,8 @@ def train_loop(
             )
         losses.append(loss)
         bar.set_postfix_str(f"loss={loss:.4f}", refresh=False)
-        is_report_step = report_every is not None and (
-            step_number % report_every == 0 or step_number == num_steps
+        is_report_step = step_number in report_at or (
+            report_every is not None and (step_number % report_every == 0 or step_number == num_steps)
         )
         if report is not None and is_report_step:
             line = report(step_number, loss)

@@ -52,6 +52,15 @@ def test_train_loop_reports_every_k_steps_and_at_the_end(capsys):
     assert "7/7" in out  # the progress bar reached the end
 
 
+def test_train_loop_reports_at_chosen_steps(capsys):
+    seen = []
+    train_loop(lambda: 1.0, 12, report_at=(1, 3, 10), report=lambda n, loss: seen.append(n))
+    assert seen == [1, 3, 10]  # and not at the end: report_every is not set
+    seen.clear()
+    train_loop(lambda: 1.0, 6, report_every=5, report_at=(2,), report=lambda n, loss: seen.append(n))
+    assert seen == [2, 5, 6]
+
+
 def test_train_loop_bar_has_no_clock_times(capsys):
     train_loop(lambda: 1.0, 20, desc="epochs")
     out = capsys.readouterr().out
@@ -74,6 +83,8 @@ def test_train_loop_rejects_bad_step_counts(bad):
 def test_train_loop_rejects_bad_report_every():
     with pytest.raises(ValueError, match="report_every"):
         train_loop(lambda: 1.0, 5, report_every=0)
+    with pytest.raises(ValueError, match="report_at"):
+        train_loop(lambda: 1.0, 5, report_at=(0, 3))
 
 
 def test_plot_losses_one_curve():
