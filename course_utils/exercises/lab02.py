@@ -1,11 +1,13 @@
 """Self-checks for the exercises of Lab 11-2 · hihello & charseq."""
 
 import math
+from collections import Counter
 from collections.abc import Callable
 
 import torch
 from torch import nn
 
+from course_utils.device import seed_everything
 from course_utils.exercises.checking import (
     CheckResult,
     Hint,
@@ -27,64 +29,56 @@ HIDDEN_SIZES = (1, 2, 3, 4)
 TANH_CEILING = math.e / (math.e + 4 / math.e)  # the highest probability 5 logits in [-1, 1] can give
 
 
-def _as_number(answer: object) -> float | None:
-    """A number, or a tensor, array or list whose elements are all (nearly) the same number, as a float.
+def _lowest_memory_free_loss(text: str) -> float:
+    """The lowest mean cross-entropy a model that sees only the current character can reach on ``text``.
 
-    Returns:
-        The number, or ``None`` when ``answer`` holds no numbers.
-
-    Raises:
-        Hint: ``answer`` holds several numbers that differ.
+    After each character, the best fixed guess gives every follower its share of the times it follows; a
+    step then costs ``-ln`` of the share of its true next character.
     """
-    if isinstance(answer, torch.Tensor) and answer.dtype == torch.bool:
-        return None
-    values = as_tensor(answer, torch.double)  # a list of the ratios of every unit, or a NumPy array or number
-    if values is None or values.numel() == 0:
-        return as_number(answer)
-    values = values.flatten()
-    if not torch.allclose(values, values[0].expand_as(values), rtol=1e-4, atol=1e-6, equal_nan=True):
-        raise Hint("your ratio differs between hidden units: did a bias (or the tanh) get into it?")
-    return float(values[0])
+    pairs = Counter(zip(text[:-1], text[1:]))
+    inputs = Counter(text[:-1])
+    return -sum(n * math.log(n / inputs[current]) for (current, _), n in pairs.items()) / (len(text) - 1)
 
 
 @exercise_check
-def check_index_ratio(answer: object) -> CheckResult:
-    """Exercise 1: how many times larger the input's contribution is for ``o`` than for ``h``.
-
-    With the index code of this lab's vocabulary (``e, h, i, l, o`` get ids 0
-    to 4), an ``nn.RNN(1, hidden)`` adds ``weight_ih_l0 * id`` to the state.
+def check_lowest_memory_free_loss(answer: object) -> CheckResult:
+    """Exercise 1: the lowest loss a model without memory can reach on ``" if you want you"``.
 
     Args:
-        answer: The student's ratio, a number (or the tensor of the ratios of
-            every hidden unit).
+        answer: The student's loss, a number (the mean cross-entropy over the 15 steps).
 
     Returns:
-        The verdict, with a hint when the ratio is not right yet.
+        The verdict, with a hint when the loss is not right yet.
     """
     if is_placeholder(answer):
-        return no_answer_yet("replace None with the ratio of o's contribution to h's.")
-    ratio = _as_number(answer)
-    if ratio is None:
-        return not_yet(f"the answer is a number; got {type(answer).__name__}.")
-    vocab = CharVocab(HIHELLO)
-    o_id, h_id = vocab.char_to_id["o"], vocab.char_to_id["h"]
-    if math.isclose(ratio, o_id / h_id, rel_tol=1e-3):
-        return correct("the index multiplies one shared weight column: o pushes the state the same way as h, "
-                       "only harder.")
-    lecture = ["h", "i", "e", "l", "o"]  # the lecture's hand-written order, where h is 0
+        return no_answer_yet("replace None with the lowest loss you worked out.")
+    loss = as_number(answer)
+    if loss is None or not math.isfinite(loss):
+        return not_yet(f"the answer is a number, a mean loss; got {answer!r}.")
+    steps = len(SAMPLE) - 1
+    lowest = _lowest_memory_free_loss(SAMPLE)
+    if math.isclose(loss, lowest, abs_tol=5e-3):
+        return correct("only the 4 spaces cost anything: their followers i, y, w, y can't be told apart "
+                       "without memory.")
+    spaces = SAMPLE[:-1].count(" ")
     hints = [
-        (h_id / o_id, "that is h's contribution divided by o's: which one is larger?"),
-        (o_id - h_id, "that is the difference of the two ids; the question asks for a ratio."),
-        (1.0, "one-hot would give equal contributions; with an index, the input multiplies the weights."),
-        ((o_id + 1) / (h_id + 1), "the ids of CharVocab count from 0."),
-        (lecture.index("h") / lecture.index("o"), "with the lecture's order h is 0; use vocab.char_to_id."),
+        (0.0, "a model without memory gives every occurrence of a character the same guess: "
+              "can it be sure at every step?"),
+        (_lowest_memory_free_loss(HIHELLO), "that is hihello's loss; count the followers in the sentence."),
+        (lowest * steps, "that is a sum over the steps; the loss is their mean."),
+        (lowest * steps / spaces, "the loss is the mean over all 15 steps; the other steps cost 0."),
+        (lowest / math.log(2), "cross-entropy uses the natural logarithm, not log base 2."),
+        (lowest / math.log(10), "cross-entropy uses the natural logarithm, not log base 10."),
+        (spaces * math.log(3) / steps, "after a space, one follower comes twice: the best guess gives it "
+                                       "a larger share than the others."),
     ]
-    if not math.isfinite(ratio):
-        return not_yet("with the lecture's order h is 0, so you divided by zero; use vocab.char_to_id.")
     for wrong, hint in hints:
-        if math.isclose(ratio, wrong, rel_tol=1e-3, abs_tol=1e-9):
+        if math.isclose(loss, wrong, abs_tol=5e-3):
             return not_yet(hint)
-    return not_yet("compute weight_ih_l0 * vocab.char_to_id[c] for 'o' and for 'h', then divide.")
+    if loss < lowest:
+        return not_yet("that is lower than a model without memory can reach: which steps must it guess at?")
+    return not_yet("that is higher than the best guess gives: after each character, give every follower "
+                   "the share of times it follows.")
 
 
 def _sample_tensors(device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -129,14 +123,14 @@ def check_smallest_hidden_size(answer: object, train_sample_model: Callable | No
     does not compare with a number of its own: it calls
     ``train_sample_model(hidden_size)`` for every size from 1 up to the
     answer, scores each model on ``" if you want you"`` and checks that the
-    answer's model gets every character right and no smaller one does. Before
-    it gives a hint, it trains the answer's size once more: a function that
-    does not seed gives another model, and the hint says so.
+    answer's model gets every character right and no smaller one does. It calls
+    ``seed_everything(0)`` before every call, so a function that does not seed
+    gets the same verdict every time.
 
     Args:
         answer: The student's smallest hidden size, one of 1, 2, 3, 4.
         train_sample_model: The student's function that trains the model of
-            section 6 with a given ``hidden_size`` and returns it.
+            section 7 with a given ``hidden_size`` and returns it.
 
     Returns:
         The verdict, with a hint when the answer or the function is not right yet.
@@ -149,13 +143,11 @@ def check_smallest_hidden_size(answer: object, train_sample_model: Callable | No
     if size not in HIDDEN_SIZES:
         return not_yet("the exercise compares hidden sizes 1, 2, 3 and 4: answer one of them.")
     steps = len(SAMPLE) - 1
-    scores = {h: _correct_characters(call_answer(train_sample_model, h), h) for h in range(1, size + 1)}
+    scores = {}
+    for hidden_size in range(1, size + 1):
+        seed_everything(0)  # the models the exercise asks about: seed 0, as the solutions use
+        scores[hidden_size] = _correct_characters(call_answer(train_sample_model, hidden_size), hidden_size)
     smaller = [h for h in range(1, size) if scores[h] == steps]
-    if smaller or scores[size] < steps:  # before a hint, call it again: without a seed, models differ
-        again = _correct_characters(call_answer(train_sample_model, size), size)
-        if again != scores[size]:
-            return not_yet("each call of train_sample_model gives another model: start it with "
-                           "seed_everything(0).")
     if smaller:
         return not_yet("with your train_sample_model a smaller hidden size also gets every character right.")
     if scores[size] < steps:
@@ -230,5 +222,6 @@ def check_least_sure_step(probabilities: object, step: object, input_char: objec
     if input_char != inputs[hardest]:
         if input_char == targets[hardest]:
             return not_yet("that is the character to predict there; the question asks for the input.")
-        return not_yet("the right step; its input is that position of 'hihell', counted from 0.")
+        return not_yet("check the input character: which character of 'hihell' does the model read at "
+                       "your step?")
     return correct("right step and input. For the why: what follows that character elsewhere in 'hihello'?")
