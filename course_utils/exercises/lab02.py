@@ -35,7 +35,7 @@ def _lowest_memory_free_loss(text: str) -> float:
     After each character, the best fixed guess gives every follower its share of the times it follows; a
     step then costs ``-ln`` of the share of its true next character.
     """
-    pairs = Counter(zip(text[:-1], text[1:]))
+    pairs = Counter(zip(text[:-1], text[1:], strict=True))
     inputs = Counter(text[:-1])
     return -sum(n * math.log(n / inputs[current]) for (current, _), n in pairs.items()) / (len(text) - 1)
 
