@@ -61,39 +61,45 @@ def test_relu_rnn_reports_an_exception_and_a_missing_answer():
     assert lab00.check_relu_rnn(None).status == "no answer yet"
 
 
-def test_parameter_count_accepts_the_solution():
-    assert lab00.check_rnn_parameter_count(20 * 10 + 20 * 20 + 20 + 20)
-    assert lab00.check_rnn_parameter_count(torch.tensor(640))
-    assert lab00.check_rnn_parameter_count(np.prod((20, 10)) + np.prod((20, 20)) + 40)  # np.int64
-    assert lab00.check_rnn_parameter_count(np.float32(640))
-    assert lab00.check_rnn_parameter_count(np.array(640))
+def test_relu_prediction_accepts_the_size_and_the_loop():
+    relu_rnn = torch.nn.RNN(4, 3, nonlinearity="relu", batch_first=True)
+    with torch.no_grad():
+        relu_rnn.weight_ih_l0.fill_(0.5)
+        relu_rnn.weight_hh_l0.copy_(1.5 * torch.eye(3))
+        relu_rnn.bias_ih_l0.zero_()
+        relu_rnn.bias_hh_l0.zero_()
+        output, _ = relu_rnn(torch.ones(1, 50, 4))
+    assert lab00.check_relu_prediction(output.max().item())
+    assert lab00.check_relu_prediction(1.5**50)  # "times 1.5 at every step", without the input: close enough
+    assert lab00.check_relu_prediction(np.float32(3e9))
 
 
-def test_parameter_count_rejects_typical_mistakes_without_giving_the_answer():
-    for wrong, words in [(620, "two bias"), (600, "no bias"), (240, "W_h"), (17, "shapes"), ("640", "whole")]:
-        result = lab00.check_rnn_parameter_count(wrong)
+def test_relu_prediction_rejects_typical_mistakes():
+    largest = 4 * (1.5**50 - 1)
+    for wrong, words in [(1.0, "upper bound"), (0.999, "upper bound"), (100, "too small"),
+                         (2 * 50, "too small"), (1.5**60, "too large"), ("big", "a number")]:
+        result = lab00.check_relu_prediction(wrong)
         assert not result and words in result.message, (wrong, result)
-        assert "640" not in result.message or wrong == "640"
-    assert lab00.check_rnn_parameter_count(None).status == "no answer yet"
+        assert f"{largest:.2g}" not in result.message
+    assert lab00.check_relu_prediction(None).status == "no answer yet"
 
 
-def test_zero_step_accepts_the_solution():
-    assert lab00.check_zero_step(lambda b_x, b_h: torch.tanh(b_x + b_h))
+def test_same_state_as_hello_accepts_the_words_that_end_in_o():
+    assert lab00.check_same_state_as_hello(["lo", "ello", "loo"])
+    assert lab00.check_same_state_as_hello({"loo", "lo", "ello", "hello"})  # a set, and hello itself
+    assert lab00.check_same_state_as_hello((" Lo", "ello", "loo"))
 
 
-def test_zero_step_accepts_other_correct_styles():
-    assert lab00.check_zero_step(lambda b_x, b_h: np.tanh(b_x.cpu().numpy() + b_h.cpu().numpy()))
-    assert lab00.check_zero_step(lambda b_x, b_h: torch.tanh(b_x + b_h).unsqueeze(0))  # (1, hidden)
-    assert lab00.check_zero_step(lambda b_x, b_h: torch.tanh(b_x + b_h).tolist())
-
-
-def test_zero_step_rejects_typical_mistakes():
+def test_same_state_as_hello_rejects_typical_mistakes():
     for wrong, words in [
-        (lambda b_x, b_h: torch.zeros_like(b_x), "inside the tanh"),
-        (lambda b_x, b_h: b_x + b_h, "applied"),
-        (lambda b_x, b_h: torch.tanh(b_x), "both"),
-        (lambda b_x, b_h: torch.tanh(b_x) + torch.tanh(b_h), "once"),
-        (lambda b_x, b_h: 0.0, "one tensor"),
+        (["olleh", "hole", "lo", "ello", "loo"], "another state"),  # same letters, other last one
+        (["lo"], "more of the words"),
+        ([], "more of the words"),
+        (["lo", "halo"], "choose among"),
+        ("lo", "list of strings"),
+        ([1, 2], "list of strings"),
     ]:
-        result = lab00.check_zero_step(wrong)
-        assert not result and words in result.message, result
+        result = lab00.check_same_state_as_hello(wrong)
+        assert not result and words in result.message, (wrong, result)
+        assert words == "choose among" or "ello" not in result.message.replace("hello", "")
+    assert lab00.check_same_state_as_hello(None).status == "no answer yet"

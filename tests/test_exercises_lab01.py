@@ -27,7 +27,7 @@ def test_deep_bidirectional_shapes_reject_typical_mistakes_without_giving_the_an
         (right_output, (4, 6, 16), "never applies to h_n"),
         (right_output, (6, 4, 32), "stacked"),
         (right_output, (3, 4, 32), "stacked"),
-        (right_output, (7, 4, 16), "always"),
+        (right_output, (7, 4, 16), "each layer and each direction"),
         (right_output, (6, 4), "three dimensions"),
         ("(4, 10, 32)", right_h_n, "tuple"),
     ]:

@@ -1,5 +1,6 @@
 """Self-checks for the exercises of Lab 11-0 · RNN intro."""
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -8,8 +9,7 @@ from torch import nn
 from course_utils.device import get_device
 from course_utils.exercises.checking import (
     CheckResult,
-    as_tensor,
-    as_whole_number,
+    as_number,
     call_answer,
     correct,
     exercise_check,
@@ -17,6 +17,7 @@ from course_utils.exercises.checking import (
     no_answer_yet,
     not_yet,
 )
+from course_utils.vocab import CharVocab
 
 
 @exercise_check
@@ -59,7 +60,8 @@ def check_relu_rnn(rnn_forward_relu: Callable | None) -> CheckResult:
         )
     output, h_last = output.detach().cpu(), h_last.detach().cpu()
     if (output < 0).any():
-        return not_yet("some outputs are negative, which a ReLU never gives: is tanh still used somewhere?")
+        return not_yet("some outputs are negative, which a relu of the whole sum never gives: is tanh gone, "
+                       "and is every term inside the relu?")
     if not torch.allclose(output[:, 0], expected_output[:, 0].cpu(), atol=1e-5):
         return not_yet("the first step is already wrong: check rnn_step_relu against the formula.")
     if not torch.allclose(output, expected_output.cpu(), atol=1e-5):
@@ -74,62 +76,88 @@ def check_relu_rnn(rnn_forward_relu: Callable | None) -> CheckResult:
     return correct("your ReLU loop gives the same outputs and last state as nn.RNN(nonlinearity='relu').")
 
 
+RELU_STEPS, RELU_GROWTH, RELU_INPUT_WEIGHT = 50, 1.5, 0.5
+WORDS_TO_COMPARE = ["olleh", "lo", "hell", "oh", "hole", "ello", "loo"]
+
+
+def _relu_rnn_largest_state() -> float:
+    """The largest ``h_t`` of Exercise 2's ReLU RNN over its 50 steps of ones (it grows at every step)."""
+    h, largest = 0.0, 0.0
+    for _ in range(RELU_STEPS):  # every unit gets 4 inputs of 1 times 0.5, plus 1.5 times its own state
+        h = max(0.0, 4 * RELU_INPUT_WEIGHT + RELU_GROWTH * h)
+        largest = max(largest, h)
+    return largest
+
+
 @exercise_check
-def check_rnn_parameter_count(answer: int | None) -> CheckResult:
-    """Exercise 2: the number of parameters of ``nn.RNN(input_size=10, hidden_size=20)``.
+def check_relu_prediction(answer: object) -> CheckResult:
+    """Exercise 2: the student's prediction of the largest ``h_t`` of a ReLU RNN over 50 steps.
+
+    The RNN has input weights 0.5, ``W_h = 1.5 * I``, zero biases and an
+    input of ones, so every unit follows ``h_t = 2 + 1.5 * h_{t-1}``. A
+    prediction within a factor of 10 of the true value is right: the
+    exercise asks for the size, and the loop gives the digits.
 
     Args:
-        answer: The student's count, worked out with the formula.
+        answer: The predicted largest value of ``h_t``, a number.
 
     Returns:
-        The verdict, with a hint when the count is not right yet.
+        The verdict, with a hint when the prediction is not right yet.
     """
     if is_placeholder(answer):
-        return no_answer_yet("replace None with your count.")
-    count = as_whole_number(answer)
-    if count is None:
-        return not_yet(f"the answer is a whole number; got {answer!r}.")
-    hidden, inputs = 20, 10
-    w_x, w_h, bias = hidden * inputs, hidden * hidden, hidden
-    if count == w_x + w_h + 2 * bias:
-        return correct("W_x, W_h and both biases, and not a parameter more.")
-    hints = {
-        w_x + w_h + bias: "nn.RNN has two bias vectors, b_x and b_h: you counted one.",
-        w_x + w_h: "you counted the two weight matrices but no bias.",
-        w_h + 2 * bias: "W_x is missing: it maps the input to the hidden state.",
-        w_x + 2 * bias: "W_h is missing: it maps the previous hidden state to the new one (hidden x hidden).",
-        inputs * inputs + w_x + 2 * bias: "W_h is (hidden_size, hidden_size), not (input_size, input_size).",
-    }
-    fallback = "list the four tensors of nn.RNN (weight_ih_l0, ...) with their shapes, then add them up."
-    return not_yet(hints.get(count, fallback))
+        return no_answer_yet("replace None with your prediction, a number.")
+    prediction = as_number(answer)
+    if prediction is None or not math.isfinite(prediction):
+        return not_yet(f"the answer is a number; got {answer!r}.")
+    largest = _relu_rnn_largest_state()
+    if largest / 10 <= prediction <= largest * 10:
+        return correct("the right size: the state is multiplied by 1.5 at every step, so it grows "
+                       "exponentially. Run your loop for the digits.")
+    if prediction <= 1:
+        return not_yet("that is what tanh would allow; does relu have an upper bound?")
+    if prediction < largest / 10:
+        return not_yet("too small: what happens to the previous state at every step, besides adding the "
+                       "input?")
+    return not_yet("too large: each step multiplies the previous state by W_h's 1.5, once.")
+
+
+def _final_states_without_memory(words: list[str]) -> dict[str, torch.Tensor]:
+    """``h_n`` of every word, from an ``nn.RNN(4, 3)`` over ``e, h, l, o`` whose ``W_h`` is zero."""
+    vocab = CharVocab("hello")
+    generator = torch.Generator().manual_seed(0)
+    rnn = nn.RNN(len(vocab), 3, batch_first=True)
+    with torch.no_grad():
+        for parameter in rnn.parameters():
+            parameter.copy_(torch.randn(parameter.shape, generator=generator))
+        rnn.weight_hh_l0.zero_()  # no memory
+        return {word: rnn(vocab.one_hot(vocab.encode(word)).unsqueeze(0))[1].flatten() for word in words}
 
 
 @exercise_check
-def check_zero_step(zero_step: Callable | None) -> CheckResult:
-    """Exercise 3: ``zero_step(b_x, b_h)`` gives ``h_t`` when ``x_t`` and ``h_{t-1}`` are both zero.
+def check_same_state_as_hello(answer: object) -> CheckResult:
+    """Exercise 3: which of ``WORDS_TO_COMPARE`` end in the same ``h_n`` as ``hello`` when ``W_h = 0``.
 
     Args:
-        zero_step: The student's formula as a function of the two bias vectors.
+        answer: The student's words, as a list, tuple or set of strings.
 
     Returns:
-        The verdict, with a hint when the formula is not right yet.
+        The verdict, with a hint when the words are not right yet.
     """
-    if is_placeholder(zero_step):
-        return no_answer_yet("write your formula as zero_step(b_x, b_h) and pass the function here.")
-    generator = torch.Generator().manual_seed(0)
-    b_x, b_h = torch.randn(2, 3, generator=generator).to(get_device())  # two (hidden=3,) bias vectors
-    returned = as_tensor(call_answer(zero_step, b_x, b_h))
-    if returned is None or returned.numel() != 3 or returned.squeeze().dim() != 1:  # (3,), or (1, 3)
-        return not_yet("return one tensor of shape (hidden_size,), computed from b_x and b_h.")
-    returned, b_x, b_h = returned.reshape(3), b_x.cpu(), b_h.cpu()
-    if torch.allclose(returned, torch.tanh(b_x + b_h), atol=1e-6):
-        return correct("with no input and no memory, an RNN step still outputs something: the biases.")
-    if torch.allclose(returned, torch.zeros(3)):
-        return not_yet("the matrix products vanish, but is everything inside the tanh zero?")
-    if torch.allclose(returned, b_x + b_h, atol=1e-6):
-        return not_yet("right sum, but the step does not end there: what is applied to it?")
-    if torch.allclose(returned, torch.tanh(b_x) + torch.tanh(b_h), atol=1e-6):
-        return not_yet("the step applies tanh once, to the whole sum, not to each bias.")
-    if torch.allclose(returned, torch.tanh(b_x), atol=1e-6) or torch.allclose(returned, torch.tanh(b_h)):
-        return not_yet("the step has two bias vectors; use both.")
-    return not_yet("write out rnn_step with x_t = 0 and h_prev = 0, term by term.")
+    if is_placeholder(answer):
+        return no_answer_yet("replace None with a list of the words, e.g. ['oh'].")
+    if isinstance(answer, str) or not isinstance(answer, (list, tuple, set)) or not all(
+            isinstance(word, str) for word in answer):
+        return not_yet("give the words as a list of strings, e.g. ['oh'].")
+    chosen = {word.strip().lower() for word in answer} - {"hello"}
+    unknown = chosen - set(WORDS_TO_COMPARE)
+    if unknown:
+        return not_yet(f"choose among {WORDS_TO_COMPARE}; {sorted(unknown)} is not one of them.")
+    states = _final_states_without_memory(["hello", *WORDS_TO_COMPARE])
+    same = {word for word in WORDS_TO_COMPARE if torch.allclose(states[word], states["hello"], atol=1e-6)}
+    if chosen == same:
+        return correct("without W_h, h_n depends on the last input only: every word that ends like hello "
+                       "ends in its state.")
+    if chosen - same:
+        return not_yet("some of your words end in another state: with W_h = 0, which input does the last "
+                       "step still see?")
+    return not_yet("right so far, but more of the words end in the same state.")

@@ -46,7 +46,8 @@ def check_deep_bidirectional_shapes(output_shape: object, h_n_shape: object) -> 
         (batch, seq_len, layers * hidden): "only the top layer's states come out in output.",
     }
     if output != (batch, seq_len, directions * hidden):
-        hint = output_hints.get(output, "output is (batch, seq_len, directions * hidden_size) here.")
+        hint = output_hints.get(output, "check its three dimensions one by one: which one is the batch with "
+                                        "batch_first=True, and how wide is each step with two directions?")
         return not_yet(f"output: {hint}")
     h_n_hints = {
         (layers, batch, hidden): "each direction of each layer has its own final state.",
@@ -61,7 +62,8 @@ def check_deep_bidirectional_shapes(output_shape: object, h_n_shape: object) -> 
         "the batch.",
     }
     if h_n != (layers * directions, batch, hidden):
-        hint = h_n_hints.get(h_n, "h_n is (num_layers * directions, batch, hidden_size), always.")
+        hint = h_n_hints.get(h_n, "h_n holds one final state for each layer and each direction: how many is "
+                                  "that, and where does the batch go?")
         return not_yet(f"output is right; h_n: {hint}")
     return correct("output doubles the features for two directions; h_n stacks every layer and direction.")
 
