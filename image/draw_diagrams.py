@@ -435,6 +435,75 @@ def draw_layers_directions(path):
     plt.close(fig)
 
 
+def cell(ax, x, y, text, facecolor, size, edgecolor="#888888", lw=1.0, color=EDGE, **text_kw):
+    """One square character cell centred at (x, y), a space shown as ␣ (as in draw_packing)."""
+    ax.add_patch(plt.Rectangle((x - size / 2, y - size / 2), size, size, facecolor=facecolor,
+                               edgecolor=edgecolor, lw=lw))
+    ax.text(x, y, text.replace(" ", "\u2423"), ha="center", va="center", fontsize=11, color=color,
+            family="monospace", **text_kw)
+
+
+def draw_window_rebuild(path):
+    """Lab 11-3: glue overlapping windows' predictions back into the passage (window 0, then last steps)."""
+    text, length, shown = "if you want to", 10, 4  # the passage's first 14 characters; windows 0 to 3
+    size, pitch = 0.6, 0.78
+    kept_style = {"facecolor": OUTPUT_COLOR, "edgecolor": FEEDBACK, "lw": 1.8}
+    dropped_style = {"facecolor": "#eeeeee", "edgecolor": "#bbbbbb", "lw": 1.0}
+    fig, ax = new_figure(10, 6.2, (-3.3, 12.2), (-6.55, 2.0))
+    passage_y, rebuilt_y = 0.55, -0.55 - shown * pitch - 0.55
+    ax.text(len(text) * size / 2 - size / 2, 1.7,
+            f"windows of {length}, stride 1: window i reads characters i to i+{length - 1} "
+            f"and predicts i+1 to i+{length}", ha="center", va="center", fontsize=11)
+    ax.text(-0.45, passage_y + 0.5, "character", ha="right", va="center", fontsize=9, color="#555555")
+    for c, char in enumerate(text):
+        ax.text(c * size, passage_y + 0.5, str(c), ha="center", va="center", fontsize=9, color="#555555")
+        cell(ax, c * size, passage_y, char, INPUT_COLOR, size)
+    ax.text(len(text) * size - 0.1, passage_y, "...", ha="left", va="center", fontsize=11)
+    ax.text(-0.45, passage_y, "passage", ha="right", va="center", fontsize=11)
+    # Window i predicts characters i+1..i+length, drawn under the characters they predict. In every
+    # column the kept cell is the first window to predict it, the one with the most context; a dotted
+    # arrow, behind the later windows' cells, takes it straight down into the rebuilt text.
+    for i in range(shown):
+        y = -0.55 - i * pitch
+        ax.text(-0.45, y, f"window {i} (reads {i}–{i + length - 1})", ha="right", va="center", fontsize=10.5)
+        for c in range(i + 1, i + length + 1):
+            if i == 0 or c == i + length:
+                arrow(ax, (c * size, y - size / 2), (c * size, rebuilt_y + size / 2), color=FEEDBACK,
+                      style=":").set_zorder(0.5)
+                cell(ax, c * size, y, text[c], size=size, weight="bold", **kept_style)
+            else:
+                cell(ax, c * size, y, text[c], size=size, color="#aaaaaa", **dropped_style)
+    side_notes = [(0, f"window 0: keep all {length} predictions"),
+                  (shown - 1, f"later windows: keep only the last,\n"
+                              f"the step with {length} characters of context")]
+    for i, note in side_notes:
+        x, y = (i + length) * size + size / 2, -0.55 - i * pitch
+        ax.annotate(note, (x, y), (x + 0.5, y), ha="left", va="center", fontsize=10, color=FEEDBACK,
+                    arrowprops={"arrowstyle": "-|>", "color": FEEDBACK, "lw": 1.2})
+    ax.text(-0.45, rebuilt_y, "rebuilt text", ha="right", va="center", fontsize=11)
+    ax.text(-0.45, rebuilt_y - 0.5, "from window", ha="right", va="center", fontsize=9, color="#555555")
+    for c in range(1, shown + length):
+        cell(ax, c * size, rebuilt_y, text[c], size=size, weight="bold", **kept_style)
+        ax.text(c * size, rebuilt_y - 0.5, str(max(0, c - length)), ha="center", va="center", fontsize=9,
+                color="#555555")
+    ax.text((shown + length) * size - 0.1, rebuilt_y, "...", ha="left", va="center", fontsize=11)
+    legend_y = rebuilt_y - 1.15
+    legend = [(-0.2, kept_style, "kept"),
+              (2.2, dropped_style, "predicted again by a later window, with less context: discarded")]
+    for x, style, label in legend:
+        ax.add_patch(plt.Rectangle((x - 0.2, legend_y - 0.2), 0.4, 0.4, **style))
+        ax.text(x + 0.35, legend_y, label, ha="left", va="center", fontsize=10.5)
+    notes = [
+        ("rebuilt = vocab.decode(predicted_ids[0]) + vocab.decode(predicted_ids[1:, -1])", "monospace"),
+        ("window 0's first step has 1 character of context ('i'): the hardest one to get right", None),
+    ]
+    for i, (note, family) in enumerate(notes):
+        ax.text(-3.2, legend_y - 0.6 - 0.42 * i, note, ha="left", va="center", fontsize=10, family=family,
+                color=FEEDBACK)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
 DIAGRAMS = {
     "rnn_unrolled.png": draw_unrolled,
     "rnn_cell.png": draw_cell,
@@ -444,6 +513,7 @@ DIAGRAMS = {
     "lstm_gru.png": draw_lstm_gru,
     "attention.png": draw_attention,
     "rnn_layers_directions.png": draw_layers_directions,
+    "window_rebuild.png": draw_window_rebuild,
 }
 
 
