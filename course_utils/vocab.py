@@ -13,7 +13,8 @@ class CharVocab:
 
     The characters are sorted, so the same text always gives the same ids.
     (``list(set(text))`` does not: its order changes with Python's hash seed,
-    which is why the original lecture's charseq failed in some runs.)
+    so the original lecture's ids, and with them its training runs, changed
+    from one run to the next.)
 
     Example:
         >>> vocab = CharVocab("hihello")

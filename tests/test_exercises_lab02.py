@@ -112,6 +112,17 @@ def test_smallest_hidden_size_rejects_typical_mistakes(smallest_and_scores):
         assert not result and words in result.message, (wrong, result)
 
 
+def test_smallest_hidden_size_rejects_training_other_than_section_7s(smallest_and_scores):
+    smallest, _ = smallest_and_scores
+    longer = make_train_sample_model(steps=500)
+    x, y = lab02._sample_tensors(torch.device("cpu"))
+    longer_right = {h: int((longer(h)(x)[0].argmax(-1) == y).sum()) for h in (1, 2, 3, 4)}
+    longer_smallest = min(h for h, n in longer_right.items() if n == len(y))
+    assert longer_smallest < smallest, "the test needs a training under which a smaller size succeeds"
+    result = lab02.check_smallest_hidden_size(longer_smallest, longer)
+    assert not result and "trains differently" in result.message
+
+
 def test_smallest_hidden_size_seeds_what_it_trains(smallest_and_scores):
     smallest, _ = smallest_and_scores
     results = [lab02.check_smallest_hidden_size(smallest, make_train_sample_model(seeded=False))
@@ -145,23 +156,23 @@ def probabilities():
 
 
 def test_least_sure_step_accepts_the_solution(probabilities):
-    assert lab02.check_least_sure_step(probabilities, 4, "l")
-    assert lab02.check_least_sure_step(probabilities, torch.tensor(4), "l")
-    assert lab02.check_least_sure_step(probabilities, probabilities.numpy().max(axis=-1).argmin(), "l")
+    assert lab02.check_least_sure_step(probabilities, 4, "l", True)
+    assert lab02.check_least_sure_step(probabilities, torch.tensor(4), "l", True)
+    assert lab02.check_least_sure_step(probabilities, probabilities.numpy().max(axis=-1).argmin(), "l", True)
 
 
 def test_least_sure_step_accepts_other_correct_styles(probabilities):
-    assert lab02.check_least_sure_step(probabilities.numpy(), 4, "l")
-    assert lab02.check_least_sure_step(probabilities.tolist(), 4.0, "l")
-    assert lab02.check_least_sure_step(probabilities.unsqueeze(0), 4, "l")  # (1, 6, 5): batch kept
-    assert lab02.check_least_sure_step(probabilities, 4, "L")
-    assert lab02.check_least_sure_step(probabilities, 4, " l")
+    assert lab02.check_least_sure_step(probabilities.numpy(), 4, "l", True)
+    assert lab02.check_least_sure_step(probabilities.tolist(), 4.0, "l", True)
+    assert lab02.check_least_sure_step(probabilities.unsqueeze(0), 4, "l", True)  # (1, 6, 5): batch kept
+    assert lab02.check_least_sure_step(probabilities, 4, "L", True)
+    assert lab02.check_least_sure_step(probabilities, 4, " l", True)
 
 
 def test_least_sure_step_judges_the_students_own_probabilities(probabilities):
     probabilities[2, 0], probabilities[2, 1] = 0.5, probabilities[2, 1] + 0.13  # now step 2 is least sure
-    assert lab02.check_least_sure_step(probabilities, 2, "h")
-    assert not lab02.check_least_sure_step(probabilities, 4, "l")
+    assert lab02.check_least_sure_step(probabilities, 2, "h", True)
+    assert not lab02.check_least_sure_step(probabilities, 4, "l", True)
 
 
 def test_least_sure_step_rejects_typical_mistakes(probabilities):
@@ -175,10 +186,10 @@ def test_least_sure_step_rejects_typical_mistakes(probabilities):
         (4, 3, "one character"),
         (int(probabilities.argmin()), "l", "all 30"),
     ]:
-        result = lab02.check_least_sure_step(probabilities, step, char)
+        result = lab02.check_least_sure_step(probabilities, step, char, True)
         assert not result and words in result.message, (step, char, result)
     probabilities[2] = torch.tensor([0.63, 0.17, 0.19, 0.005, 0.005])  # now the row with the lowest entry
-    min_entry = lab02.check_least_sure_step(probabilities, 2, "h")
+    min_entry = lab02.check_least_sure_step(probabilities, 2, "h", True)
     assert not min_entry and "highest probability" in min_entry.message
 
 
@@ -191,7 +202,18 @@ def test_least_sure_step_rejects_other_probabilities(probabilities):
         (probabilities.tolist()[:5], "(6, 5)"),
         ("probabilities", "(6, 5)"),
     ]:
-        result = lab02.check_least_sure_step(wrong, 4, "l")
+        result = lab02.check_least_sure_step(wrong, 4, "l", True)
         assert not result and words in result.message, result
     assert lab02.check_least_sure_step(probabilities, None, None).status == "no answer yet"
     assert lab02.check_least_sure_step(probabilities, 4, None).status == "no answer yet"
+    assert lab02.check_least_sure_step(probabilities, 4, "l").status == "no answer yet"
+
+
+def test_least_sure_step_judges_whether_the_input_is_ambiguous(probabilities):
+    wrong = lab02.check_least_sure_step(probabilities, 4, "l", False)  # l is followed by l and by o
+    assert not wrong and "everywhere in 'hihello'" in wrong.message
+    not_a_bool = lab02.check_least_sure_step(probabilities, 4, "l", "yes")
+    assert not not_a_bool and "True or False" in not_a_bool.message
+    probabilities[1] = torch.tensor([0.2, 0.3, 0.2, 0.2, 0.1])  # now step 1, input i, is least sure
+    assert lab02.check_least_sure_step(probabilities, 1, "i", False)  # i is always followed by h
+    assert not lab02.check_least_sure_step(probabilities, 1, "i", True)

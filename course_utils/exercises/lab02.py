@@ -99,7 +99,7 @@ def _correct_characters(model: object, hidden_size: int) -> int:
         raise Hint(f"train_sample_model should return the trained model; got {type(model).__name__}.")
     rnns = [module for module in model.modules() if isinstance(module, nn.RNN)]
     if not rnns:
-        raise Hint("the check looks for the nn.RNN inside your model, as in section 6: there is none.")
+        raise Hint("the check looks for the nn.RNN inside your model, as in section 7: there is none.")
     if rnns[0].hidden_size != hidden_size:
         raise Hint(f"train_sample_model({hidden_size}) built an RNN with hidden size {rnns[0].hidden_size}: "
                    "pass hidden_size on to the model.")
@@ -115,17 +115,48 @@ def _correct_characters(model: object, hidden_size: int) -> int:
     return int((logits[0].argmax(dim=-1) == y).sum())
 
 
+class _SampleModel(nn.Module):
+    """The lab's ``CharRNN``: an ``nn.RNN`` over one-hot characters with a ``Linear`` head."""
+
+    def __init__(self, vocab_size: int, hidden_size: int) -> None:
+        super().__init__()
+        self.rnn = nn.RNN(vocab_size, hidden_size, batch_first=True)
+        self.head = nn.Linear(hidden_size, vocab_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (batch, seq_len, vocab) -> same shape
+        return self.head(self.rnn(x)[0])
+
+
+def _smallest_as_specified(device: torch.device) -> int:
+    """The exercise's answer on this device: section 7's training (seed 0, Adam, lr 0.1, 100 steps)."""
+    x, y = _sample_tensors(device)
+    for hidden_size in HIDDEN_SIZES:
+        seed_everything(0)
+        model = _SampleModel(x.shape[-1], hidden_size).to(device)
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+        for _ in range(100):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(x)[0], y).backward()  # (15, 10) vs (15,)
+            optimizer.step()
+        if _correct_characters(model, hidden_size) == len(y):
+            return hidden_size
+    return max(HIDDEN_SIZES) + 1
+
+
 @exercise_check
 def check_smallest_hidden_size(answer: object, train_sample_model: Callable | None) -> CheckResult:
     """Exercise 2: the smallest hidden size whose model gets the whole sample right.
 
     Training results differ a little between seeds and devices, so the check
-    does not compare with a number of its own: it calls
+    does not compare with a number fixed in advance. It calls
     ``train_sample_model(hidden_size)`` for every size from 1 up to the
-    answer, scores each model on ``" if you want you"`` and checks that the
-    answer's model gets every character right and no smaller one does. It calls
-    ``seed_everything(0)`` before every call, so a function that does not seed
-    gets the same verdict every time.
+    answer (with ``seed_everything(0)`` before each call, so a function that
+    does not seed gets the same verdict every time), scores each model on
+    ``" if you want you"``, and checks that the answer's model gets every
+    character right and no smaller one does. Then it compares the answer with
+    its own training of section 7 on the same device (seed 0, Adam with
+    learning rate 0.1, 100 steps): a function that trains longer or otherwise
+    answers another question.
 
     Args:
         answer: The student's smallest hidden size, one of 1, 2, 3, 4.
@@ -145,15 +176,18 @@ def check_smallest_hidden_size(answer: object, train_sample_model: Callable | No
     steps = len(SAMPLE) - 1
     scores = {}
     for hidden_size in range(1, size + 1):
-        seed_everything(0)  # the models the exercise asks about: seed 0, as the solutions use
-        scores[hidden_size] = _correct_characters(call_answer(train_sample_model, hidden_size), hidden_size)
-    smaller = [h for h in range(1, size) if scores[h] == steps]
-    if smaller:
-        return not_yet("with your train_sample_model a smaller hidden size also gets every character right.")
+        seed_everything(0)  # the models the exercise asks about: seed 0
+        model = call_answer(train_sample_model, hidden_size)
+        scores[hidden_size] = _correct_characters(model, hidden_size)
     if scores[size] < steps:
         return not_yet(f"your model with hidden size {size} gets {scores[size]} of the {steps} characters "
                        "right, not all.")
-    return correct("with your training, no smaller hidden size gets every character right. "
+    if any(scores[h] == steps for h in range(1, size)):
+        return not_yet("with your train_sample_model a smaller hidden size also gets every character right.")
+    if size != _smallest_as_specified(next(model.parameters()).device):
+        return not_yet("your train_sample_model trains differently from section 7: 100 steps of Adam with "
+                       "learning rate 0.1, from seed 0.")
+    return correct("no smaller hidden size gets every character right with section 7's training. "
                    "(Try another seed: the answer can change.)")
 
 
@@ -180,23 +214,28 @@ def _as_probabilities(probabilities: object) -> torch.Tensor:
 
 
 @exercise_check
-def check_least_sure_step(probabilities: object, step: object, input_char: object) -> CheckResult:
-    """Exercise 3: the step at which ``rnn_only`` is least sure, and its input character.
+def check_least_sure_step(probabilities: object, step: object, input_char: object,
+                          is_ambiguous: object = None) -> CheckResult:
+    """Exercise 3: where ``rnn_only`` is least sure, its input there, and whether that input is ambiguous.
 
     The least sure step depends on the trained weights (and so on the seed and
     the device), so the check finds it in the student's own ``probabilities``.
+    An input is ambiguous when ``hihello`` continues it in more than one way
+    (section 6: a model without memory must guess there).
 
     Args:
         probabilities: ``probabilities`` from section 5, the softmax of
             ``rnn_only``'s logits on ``hihell``, of shape ``(6, 5)``.
         step: The student's step, counted from 0.
         input_char: The character ``rnn_only`` reads at that step.
+        is_ambiguous: ``True`` or ``False``: is that input ambiguous?
 
     Returns:
-        The verdict, with a hint when the step or the character is not right yet.
+        The verdict, with a hint when an answer is not right yet.
     """
-    if is_placeholder(step) or is_placeholder(input_char):
-        return no_answer_yet("replace both None with the step (from 0) and the input character there.")
+    if is_placeholder(step) or is_placeholder(input_char) or is_placeholder(is_ambiguous):
+        return no_answer_yet("replace the three None with the step (from 0), the input character there, "
+                             "and True or False.")
     probabilities = _as_probabilities(probabilities)  # (6, 5)
     sureness = probabilities.max(dim=-1).values  # (6,): the top probability at each step
     hardest = int(sureness.argmin())
@@ -224,4 +263,14 @@ def check_least_sure_step(probabilities: object, step: object, input_char: objec
             return not_yet("that is the character to predict there; the question asks for the input.")
         return not_yet("check the input character: which character of 'hihell' does the model read at "
                        "your step?")
-    return correct("right step and input. For the why: what follows that character elsewhere in 'hihello'?")
+    if not isinstance(is_ambiguous, bool):
+        return not_yet("the last answer is True or False.")
+    followers = {HIHELLO[i + 1] for i in range(len(inputs)) if HIHELLO[i] == input_char}
+    if is_ambiguous != (len(followers) > 1):
+        return not_yet("right step and input; for the last answer, look at what follows that character "
+                       "everywhere in 'hihello'.")
+    if is_ambiguous:
+        return correct("a model without memory must guess at that input; this one has memory, but only "
+                       "the 5 numbers that are also its scores.")
+    return correct("that input is not ambiguous, so this weak step is the training's doing, not the task's: "
+                   "try other seeds.")
