@@ -41,6 +41,24 @@ class LookupSeq2Seq(nn.Module):
         return logits, torch.cat([hidden[:, :, 1:], hidden[:, :, -1:]], dim=2)
 
 
+class EmbeddingEncoder(nn.Module):
+    """The lookup encoder behind an nn.Embedding of ``rows`` rows, which raises on an id it cannot read."""
+
+    def __init__(self, lookup, rows):
+        super().__init__()
+        self.lookup, self.embedding = lookup, nn.Embedding(rows, 2)
+
+    def forward(self, source):
+        self.embedding(source)  # IndexError for an id >= rows, as the lab's Encoder
+        return self.lookup(source)
+
+
+def with_embedding(rows):
+    model = LookupSeq2Seq()
+    model.encoder = EmbeddingEncoder(model._encode, rows)
+    return model
+
+
 def reversed_digits(n):
     return " ".join(str(n)[::-1])
 
@@ -93,9 +111,26 @@ def test_reversed_model_rejects_typical_mistakes():
     small_vocabulary = nn.Module()
     small_vocabulary.encoder = nn.Embedding(10, 4)  # a vocabulary too small for the check's ids
     small_vocabulary.decoder = nn.Linear(4, 4)
-    raising = lab05.check_reversed_model(small_vocabulary)
+    too_small = lab05.check_reversed_model(small_vocabulary)
+    assert not too_small and "10 rows" in too_small.message and "len(words_vocab)" in too_small.message
+    raising = LookupSeq2Seq()
+    raising.encoder = lambda source: source[10**6]
+    raising = lab05.check_reversed_model(raising)
     assert not raising and "IndexError" in raising.message
     assert lab05.check_reversed_model(None).status == "no answer yet"
+
+
+def test_reversed_model_names_the_vocabulary_of_exercise_2():
+    """A model built with Exercise 2's words_vocab (100 numbers, 27 tokens) cannot read the lab's ids."""
+    small_words = WordVocab(lab05._number_words(n) for n in TRAIN_NUMBERS[:100])
+    assert len(small_words) < len(WORDS)
+    result = lab05.check_reversed_model(with_embedding(len(small_words)))
+    assert not result and "IndexError" not in result.message, result
+    assert "Exercise 2" in result.message and "800 training numbers" in result.message, result
+    swapped = lab05.check_reversed_model(with_embedding(len(DIGITS)))  # Seq2Seq(len(digits), len(words))
+    assert not swapped and "Exercise 2" not in swapped.message and "len(words_vocab)" in swapped.message
+    assert lab05.check_reversed_model(with_embedding(len(WORDS)))  # the lab's vocabulary: judged, and right
+    assert lab05.check_reversed_model(with_embedding(len(WORDS) + 5))  # room to spare does no harm
 
 
 def test_reversed_model_asks_for_the_decoder_interface():

@@ -1,7 +1,10 @@
 """Self-checks for the exercises of Lab 11-3 · Long sequence."""
 
-from collections.abc import Callable, Iterable
+import contextlib
+import random
+from collections.abc import Callable, Iterable, Iterator
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -117,14 +120,19 @@ def _rebuild_share(predicted_ids: torch.Tensor, vocab: CharVocab) -> float:
     return sum(a == b for a, b in zip(rebuilt, target, strict=True)) / len(target)
 
 
+_REBUILD_BAR = 0.99
+"""The share of the passage a trained model must rebuild: the lab's bar (section 4 and Exercise 2)."""
+
+
 @exercise_check
 def check_one_layer_model(model: nn.Module | None) -> CheckResult:
     """Exercise 2: a trained one-layer ``CharRNN`` rebuilds the passage from its windows of 10.
 
     The check builds the lab's 170 windows of 10 characters, runs the model on
     them and glues the predictions back into the passage, as section 4 of the
-    lab does. It wants at least 98 % of the characters right (the lab's model
-    gets 178 of 179; one more miss is allowed for another seed or device).
+    lab does. It wants at least 99 % of the characters right, the bar the
+    exercise asks about and the lab's rebuild asserts: 178 of the 179, so only
+    the first character (a guess from one letter of context) may be wrong.
 
     Args:
         model: The student's trained ``CharRNN(len(vocab), 64, num_layers=1)``.
@@ -134,8 +142,10 @@ def check_one_layer_model(model: nn.Module | None) -> CheckResult:
     """
     if is_placeholder(model):
         return no_answer_yet("replace None with your trained one-layer model.")
+    if isinstance(model, torch.optim.Optimizer):
+        return not_yet(f"this is the optimizer ({type(model).__name__}): pass the model it trained.")
     if not isinstance(model, nn.Module):
-        return not_yet(f"pass the model itself (a CharRNN), not a {type(model).__name__}.")
+        return not_yet(f"pass the model itself (a CharRNN); got an object of type {type(model).__name__}.")
     layers = _recurrent_layers(model)
     if layers is None:
         return not_yet("the model has no recurrent layer: pass the lab's CharRNN.")
@@ -153,24 +163,32 @@ def check_one_layer_model(model: nn.Module | None) -> CheckResult:
         shape = tuple(logits.shape) if torch.is_tensor(logits) else type(logits).__name__
         return not_yet(f"for 170 windows of 10 the logits should be (170, 10, vocab_size); got {shape}.")
     share = _rebuild_share(logits.detach().cpu().argmax(dim=-1), vocab)
-    if share >= 0.98:
+    if share >= _REBUILD_BAR:
         return correct("one layer rebuilds the passage too: the second layer is not needed here.")
     if share >= 0.8:
-        return not_yet(f"it rebuilds {share:.1%} of the passage, not yet 98 %: train it for more epochs.")
+        return not_yet(f"it rebuilds {share:.1%} of the passage, not yet 99 %: train it for more epochs.")
     return not_yet(f"it rebuilds only {share:.1%} of the passage: is it trained, with its own optimizer?")
 
 
 class _TinyCharRNN(nn.Module):
-    """A fixed untrained model with the lab's interface, whose greedy text does not repeat too soon."""
+    """A fixed untrained model with the lab's interface, whose greedy text does not repeat too soon.
+
+    Its logits are tiny (all below 0.03 in size), so that sampling, even at a
+    temperature of 0.01, soon draws another character than the argmax: a
+    sampler cannot pass for greedy. Relative to their size the top two logits
+    still differ clearly (by at least 2 %), so float noise (CPU versus GPU)
+    cannot change the greedy text.
+    """
 
     def __init__(self, vocab_size: int) -> None:
         super().__init__()
-        self.rnn = nn.RNN(vocab_size, 32, batch_first=True)
-        self.head = nn.Linear(32, vocab_size)
+        with torch.random.fork_rng():  # the layers' default initialisation must not move the student's RNG
+            self.rnn = nn.RNN(vocab_size, 32, batch_first=True)
+            self.head = nn.Linear(32, vocab_size)
         generator = torch.Generator().manual_seed(2)
         with torch.no_grad():
             for name, parameter in self.named_parameters():
-                scale = 0.5 if name.startswith("rnn") else 2.0
+                scale = 0.5 if name.startswith("rnn") else 0.002
                 parameter.copy_(torch.randn(parameter.shape, generator=generator) * scale)
 
     def forward(self, x: torch.Tensor, h_0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -196,6 +214,28 @@ def _greedy(
 
 
 _GREEDY_CASES = [("if you", 20), ("the sea", 12)]
+_GREEDY_SEEDS = (1, 2, 3)
+"""The global random generators are seeded with each of these before a call of the student's function."""
+
+
+@contextlib.contextmanager
+def _seeded_global_generators(seed: int) -> Iterator[None]:
+    """Seed Python's, NumPy's and torch's (CPU and CUDA) global generators; put their states back after.
+
+    A greedy function must write the same text whatever the global generators
+    hold; seeding them differently before each call makes a random draw show,
+    and putting them back keeps the student's notebook reproducible.
+    """
+    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002 (the global one)
+    try:
+        with torch.random.fork_rng():  # restores torch's CPU and CUDA generators on exit
+            torch.manual_seed(seed)
+            random.seed(seed)
+            np.random.seed(seed)  # noqa: NPY002 (the global generator that np.random.* uses)
+            yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002
 
 
 @exercise_check
@@ -204,7 +244,12 @@ def check_greedy(greedy: Callable | None) -> CheckResult:
 
     The check builds its own small untrained model with the lab's interface
     (``model(x, h_0) -> (logits, h_n)``, vocabulary of the lab's passage),
-    calls the function with it and compares with the right greedy text.
+    whose logits are so close that sampling, even at a low temperature, parts
+    from the greedy text. For each prompt it calls the function three times,
+    with the global random generators seeded differently before each call,
+    and asks (a) for the same text every time and (b) for the argmax path it
+    computes itself: the prompt, then repeatedly the argmax of the last step's
+    logits, fed back with the hidden state.
 
     Args:
         greedy: The student's function; like the lab's ``sample`` it returns
@@ -218,13 +263,19 @@ def check_greedy(greedy: Callable | None) -> CheckResult:
     vocab = CharVocab(PASSAGE)
     model = _TinyCharRNN(len(vocab)).to(get_device())
     for prompt, length in _GREEDY_CASES:
-        returned = call_answer(greedy, model, prompt, length)
-        if not isinstance(returned, str):
-            kind = type(returned).__name__
-            return not_yet(f"return the text as a string (vocab.chars or vocab.decode help); got {kind}.")
-        again = call_answer(greedy, model, prompt, length)
-        if again != returned:
-            return not_yet("two calls gave two different texts: greedy decoding never draws at random.")
+        texts = []
+        for seed in _GREEDY_SEEDS:
+            with _seeded_global_generators(seed):
+                returned = call_answer(greedy, model, prompt, length)
+            if not isinstance(returned, str):
+                kind = type(returned).__name__
+                return not_yet(f"return the text as a string (vocab.chars or vocab.decode help); got {kind}.")
+            texts.append(returned)
+        if len(set(texts)) > 1:
+            return not_yet(
+                "the same arguments gave different texts: is there still a random draw (torch.multinomial)? "
+                "Greedy writing draws nothing."
+            )
         expected = _greedy(model, vocab, prompt, length)
         if returned == expected:
             continue
@@ -240,5 +291,8 @@ def check_greedy(greedy: Callable | None) -> CheckResult:
             return not_yet("take the logits of the last step, logits[0, -1], not of the first.")
         if returned[len(prompt) :] == _greedy(model, vocab, prompt[-1], length)[1:]:
             return not_yet("the model should read the whole prompt first, not only its last character.")
-        return not_yet("these are not the most likely characters: take the argmax of the last step's logits.")
+        return not_yet(
+            "the same text on every call, but not always the most likely character: take the argmax of the "
+            "last step's logits (a draw with a seeded generator, even at a low temperature, is still a draw)."
+        )
     return correct("always the most likely character: what sample tends to as the temperature goes to 0.")

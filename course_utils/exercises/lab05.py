@@ -115,6 +115,31 @@ def _greedy_ids(model: nn.Module, source: torch.Tensor, max_len: int) -> list[li
     return [row[: row.index(WordVocab.eos_id) + 1] if WordVocab.eos_id in row else row for row in rows]
 
 
+def _encoder_rows(model: nn.Module) -> int | None:
+    """How many word ids the encoder's first ``nn.Embedding`` can read; ``None`` when it has none."""
+    if not isinstance(model.encoder, nn.Module):
+        return None
+    embedding = next((m for m in model.encoder.modules() if isinstance(m, nn.Embedding)), None)
+    return None if embedding is None else embedding.num_embeddings
+
+
+def _vocabulary_hint(rows: int, words_vocab: WordVocab, train_numbers: list[int]) -> str:
+    """What is wrong when the encoder's embedding is too small for the lab's ``words_vocab``."""
+    exercise_2_size = len(WordVocab(_number_words(n) for n in train_numbers[:100]))
+    if rows == exercise_2_size:
+        return (
+            f"the encoder's embedding has {rows} rows, one per token of Exercise 2's vocabulary (first 100 "
+            "numbers), but the held-out inputs come encoded with the lab's words_vocab of all 800 training "
+            f"numbers ({len(words_vocab)} tokens): encode the reversed pairs with the lab's vocabularies, "
+            "build the model with their sizes and train again."
+        )
+    return (
+        f"the encoder's embedding has {rows} rows, fewer than the {len(words_vocab)} tokens of the lab's "
+        "words_vocab (the words of the 800 training numbers), so it cannot read every input: build the "
+        "encoder with len(words_vocab) and train again."
+    )
+
+
 @exercise_check
 def check_reversed_model(model: nn.Module | None) -> CheckResult:
     """Exercise 1: a ``Seq2Seq`` of the lab trained on reversed targets generalises.
@@ -122,6 +147,10 @@ def check_reversed_model(model: nn.Module | None) -> CheckResult:
     The check rebuilds the lab's split and vocabularies, decodes the 200
     held-out numbers greedily with ``model.encoder`` and ``model.decoder`` and
     asks for an exact match (``<eos>`` included) on at least 90 % of them.
+    Before it runs the model it makes sure that the encoder's embedding can
+    read every id of the lab's ``words_vocab``: a model built with Exercise
+    2's smaller vocabulary gets a hint saying so, instead of an ``IndexError``
+    (on a GPU, a device-side assert that breaks the notebook's CUDA context).
 
     Args:
         model: The student's trained model, with the lab's ``encoder(source)``
@@ -142,6 +171,9 @@ def check_reversed_model(model: nn.Module | None) -> CheckResult:
     train_numbers, held_out_numbers = _split()
     words_vocab = WordVocab(_number_words(n) for n in train_numbers)
     digits_vocab = WordVocab(_digits(n) for n in train_numbers)  # the same tokens, reversed or not
+    rows = _encoder_rows(model)
+    if rows is not None and rows < len(words_vocab):
+        return not_yet(_vocabulary_hint(rows, words_vocab, train_numbers))
     sources = [torch.tensor(words_vocab.encode(_number_words(n))) for n in held_out_numbers]
     source = pad_sequence(sources, batch_first=True, padding_value=WordVocab.pad_id)  # (200, 4)
     with torch.no_grad():
