@@ -283,7 +283,8 @@ def check_leak(leak: dict | None, leaky_model: nn.Module | None) -> CheckResult:
     model_rmse = _errors(_scaled_closes(leaky_model, windows["leaky"].x_test), windows["leaky"], actual)[0]
     if abs(rmse - model_rmse) > RMSE_TOLERANCE * model_rmse:
         return _rmse_hint(rmse, leaky_model, windows, facts["naive rmse"], actual)
-    return correct("with the leak, no test close lies above the training range, yet the RMSE hardly moves.")
+    return correct("with the leak every test close lies inside the scaler's [0, 1], "
+                   "yet the RMSE hardly moves.")
 
 
 def _windows_expected(rows: torch.Tensor, window: int) -> tuple[torch.Tensor, torch.Tensor]:
