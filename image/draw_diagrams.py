@@ -34,10 +34,10 @@ def box(ax, x, y, text, color, width=1.0, height=0.7, fontsize=13, edgecolor=EDG
     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, **text_kw)
 
 
-def circle(ax, x, y, text, radius=0.28, fontsize=13):
-    """A small round operation node (a sum, a tanh) centred at (x, y)."""
-    ax.add_patch(plt.Circle((x, y), radius, facecolor=OP_COLOR, edgecolor=EDGE, lw=1.4))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+def circle(ax, x, y, text, radius=0.28, fontsize=13, edgecolor=EDGE, lw=1.4, **text_kw):
+    """A small round operation node (a sum, a tanh) centred at (x, y); text_kw (color...) goes to ax.text."""
+    ax.add_patch(plt.Circle((x, y), radius, facecolor=OP_COLOR, edgecolor=edgecolor, lw=lw))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, **text_kw)
 
 
 def arrow(ax, start, end, label=None, label_offset=(0, 0.18), rad=0.0, color=EDGE, style="-"):
@@ -322,9 +322,201 @@ def draw_lstm_gru(path):
     plt.close(fig)
 
 
+def lstm_panel(ax, part):
+    """One LSTM cell, laid out as in lstm_gru.png, with one part (forget, input, memory or output) drawn
+    bold in brown and the rest in grey."""
+    grey = "#b0b0b0"
+
+    def ink(*parts):
+        return (FEEDBACK, 2.4) if part in parts else (grey, 1.4)
+
+    def line(start, end, *parts):
+        color, lw = ink(*parts)
+        arrow(ax, start, end, color=color).set_linewidth(lw)
+
+    def node(x, y, text, *parts, **kw):
+        color, lw = ink(*parts)
+        circle(ax, x, y, text, edgecolor=color, lw=lw, color=EDGE if part in parts else grey, **kw)
+
+    def label(x, y, text, *parts, fontsize=13):
+        color = EDGE if part in parts else grey
+        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=color)
+
+    # The memory line on top: c_{t-1}, times f_t, plus i_t * g_t, gives c_t.
+    label(0.0, 4.0, "$c_{t-1}$", "forget", "memory")
+    line((0.45, 4.0), (1.72, 4.0), "forget", "memory")
+    node(2.0, 4.0, "×", "forget", "memory")
+    line((2.28, 4.0), (4.22, 4.0), "memory")
+    node(4.5, 4.0, "+", "input", "memory")
+    line((4.78, 4.0), (8.55, 4.0), "memory")
+    label(8.95, 4.0, "$c_t$", "memory", "output")
+    # The four layers, all reading h_{t-1} and x_t from the bus at the bottom.
+    bus_color = grey if part == "memory" else EDGE
+    ax.plot([0.6, 7.2], [0.1, 0.1], color=bus_color, lw=1.4)
+    ax.text(0.0, 0.1, "$h_{t-1}$\n$x_t$", ha="center", va="center", fontsize=12, color=bus_color)
+    gates = [(2.0, "σ", "forget $f_t$", "forget"), (3.7, "σ", "input $i_t$", "input"),
+             (5.3, "tanh", "cand. $g_t$", "input"), (7.2, "σ", "output $o_t$", "output")]
+    for x, function, name, owner in gates:
+        on = part == owner
+        box(ax, x, 1.4, "", OUTPUT_COLOR if on else "#f4f4f4", width=1.45, height=0.8,
+            edgecolor=FEEDBACK if on else grey, lw=2.4 if on else 1.4)
+        ax.text(x, 1.4, f"{function}\n{name}", ha="center", va="center", fontsize=10,
+                color=EDGE if on else grey)
+        line((x, 0.1), (x, 1.0), owner)
+    line((2.0, 1.8), (2.0, 3.72), "forget")
+    label(1.75, 2.75, "$f_t$", "forget", "memory", fontsize=11)
+    node(4.5, 2.75, "×", "input")
+    line((3.8, 1.8), (4.3, 2.55), "input")
+    line((5.2, 1.8), (4.7, 2.55), "input")
+    line((4.5, 3.03), (4.5, 3.72), "input")
+    label(5.2, 3.4, "$i_t \\odot g_t$", "input", "memory", fontsize=11)
+    # The output: tanh of the new memory, scaled by o_t.
+    line((7.2, 4.0), (7.2, 3.66), "output")
+    node(7.2, 3.32, "tanh", "output", radius=0.34, fontsize=9.5)
+    line((7.2, 2.98), (7.2, 2.63), "output")
+    node(7.2, 2.35, "×", "output")
+    line((7.2, 1.8), (7.2, 2.07), "output")
+    line((7.48, 2.35), (8.55, 2.35), "output")
+    label(8.95, 2.35, "$h_t$", "output")
+
+
+def draw_lstm_gates(path):
+    """The LSTM cell part by part, as in colah's "Understanding LSTM Networks": forget gate, input gate and
+    candidate, the new memory, the output. For Lab 07, section 3 "Inside LSTM and GRU": the markdown cell
+    with the LSTM equations (cell 24), whose names it uses (i, f, g, o; W_ii, b_ii, W_hi, b_hi...)."""
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8.2))
+    fig.subplots_adjust(hspace=0.12, wspace=0.06)
+    panels = [
+        ("forget", "(a) forget gate: how much of $c_{t-1}$ to keep",
+         ["$f_t = \\sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf})$",
+          "every entry of $f_t$ lies between 0 (forget) and 1 (keep)"]),
+        ("input", "(b) input gate and candidate: what to add",
+         ["$i_t = \\sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi})$",
+          "$g_t = \\tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg})$"]),
+        ("memory", "(c) the new memory, along the top line",
+         ["$c_t = f_t \\odot c_{t-1} + i_t \\odot g_t$",
+          "from $c_{t-1}$ to $c_t$: one × and one +, no weight matrix"]),
+        ("output", "(d) output gate: how much of the memory to show",
+         ["$o_t = \\sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho})$",
+          "$h_t = o_t \\odot \\tanh(c_t)$"]),
+    ]
+    for ax, (part, title, formulas) in zip(axes.flat, panels, strict=True):
+        ax.set_xlim(-0.8, 9.4)
+        ax.set_ylim(-1.75, 5.0)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        frame(ax, -0.65, 9.25, -1.6, 4.55, title)
+        lstm_panel(ax, part)
+        for i, formula in enumerate(formulas):
+            ax.text(4.3, -0.55 - 0.5 * i, formula, ha="center", va="center", fontsize=11)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
+def draw_lstm_gradient_path(path):
+    """The gradient backward along the LSTM's memory line (one f_t per step), and through W_hh and tanh'
+    at every step of a plain RNN. For Lab 07, section 3, cell 24: the paragraph after the LSTM equations
+    ("The memory is updated by adding...")."""
+    fig, ax = new_figure(12, 6.0, (-0.6, 15.2), (-1.7, 6.5))
+    xs = [3.0, 7.6, 12.2]
+    steps = ["t-1", "t", "t+1"]
+    grad = {"color": FEEDBACK, "style": "--"}
+    # LSTM: the memory line runs along the top of three cells, through one x f and one + each.
+    frame(ax, -0.4, 15.0, 2.35, 5.95, "LSTM, three steps: the memory line $c$ along the top")
+    memory_y = 4.3
+    for x, step in zip(xs, steps, strict=True):
+        box(ax, x, 3.55, "", CELL_COLOR, width=3.0, height=1.9)
+        circle(ax, x - 0.6, memory_y, "×")
+        circle(ax, x + 0.6, memory_y, "+")
+        arrow(ax, (x - 0.32, memory_y), (x + 0.32, memory_y))
+        box(ax, x - 0.6, 3.05, f"σ  $f_{{{step}}}$", OP_COLOR, width=1.1, height=0.55, fontsize=11)
+        arrow(ax, (x - 0.6, 3.33), (x - 0.6, memory_y - 0.28))
+        arrow(ax, (x + 0.6, 2.78), (x + 0.6, memory_y - 0.28))
+        ax.text(x + 0.72, 3.1, "$i \\odot g$", ha="left", va="center", fontsize=10, color="#555555")
+    memory = ["$c_{t-2}$", "$c_{t-1}$", "$c_t$", "$c_{t+1}$"]
+    gaps = [0.4, (xs[0] + xs[1]) / 2, (xs[1] + xs[2]) / 2, 14.5]
+    for i, (x, name) in enumerate(zip(gaps, memory, strict=True)):
+        ax.text(x, memory_y + 0.02, name, ha="center", va="center", fontsize=13)
+        if i + 1 < len(gaps):  # forward: from this label into the next cell's x
+            arrow(ax, (x + 0.42, memory_y), (xs[i] - 0.88, memory_y))
+        if i > 0:  # forward: out of the cell's + to this label
+            arrow(ax, (xs[i - 1] + 0.88, memory_y), (x - 0.45, memory_y))
+    # The gradient, backward along the memory line: one elementwise f per step.
+    grad_y = 4.9
+    for i in range(3, 0, -1):
+        arrow(ax, (gaps[i] - 0.1, grad_y), (gaps[i - 1] + 0.1, grad_y), label=f"× $f_{{{steps[i - 1]}}}$",
+              label_offset=(0, 0.28), **grad)
+    ax.text(7.3, 5.6, "gradient, backward: $\\partial c_t / \\partial c_{t-1} = f_t$   "
+            "(elementwise; no weight matrix, no tanh$'$)", ha="center", va="center", fontsize=12,
+            color=FEEDBACK)
+    # Plain RNN: the hidden state goes through W_hh and tanh at every step.
+    rnn_y = -0.1
+    frame(ax, -0.4, 15.0, rnn_y - 1.4, rnn_y + 1.4, "plain RNN, three steps: the hidden state $h$")
+    for x in xs:
+        box(ax, x, rnn_y, "$\\tanh(W_{ih} x + b + W_{hh} h)$", CELL_COLOR, width=3.0, height=0.75,
+            fontsize=10.5)
+    hidden = ["$h_{t-2}$", "$h_{t-1}$", "$h_t$", "$h_{t+1}$"]
+    for i, (x, name) in enumerate(zip(gaps, hidden, strict=True)):
+        ax.text(x, rnn_y, name, ha="center", va="center", fontsize=13)
+        if i + 1 < len(gaps):
+            arrow(ax, (x + 0.42, rnn_y), (xs[i] - 1.5, rnn_y))
+        if i > 0:
+            arrow(ax, (xs[i - 1] + 1.5, rnn_y), (x - 0.45, rnn_y))
+    for i in range(3, 0, -1):
+        arrow(ax, (gaps[i] - 0.1, rnn_y + 0.6), (gaps[i - 1] + 0.1, rnn_y + 0.6),
+              label="through $W_{hh}$ and tanh$'$", label_offset=(0, 0.28), **grad)
+    ax.text(7.3, rnn_y - 0.95, "gradient, backward: "
+            "$\\partial h_t / \\partial h_{t-1} = \\mathrm{diag}(1 - h_t^2)\\, W_{hh}$"
+            "   (a matrix and a tanh$'$ at every step)", ha="center", va="center", fontsize=12,
+            color=FEEDBACK)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
+def draw_detach_cut(path):
+    """Truncated BPTT: the hidden state's value goes from chunk 1 into chunk 2, but h.detach() cuts the
+    backward path there, so chunk 2's loss sends gradients back to step 4 only. For Lab 07, section 2, the
+    markdown cell 22 ("With h = h.detach() each chunk's backward() stops at the chunk's first step")."""
+    fig, ax = new_figure(12, 4.8, (-0.7, 16.3), (-2.6, 3.5))
+    xs = [0.9 + 1.6 * t + (2.4 if t >= 4 else 0) for t in range(8)]
+    forward_y, backward_y = 0.13, -0.17
+    grad = {"color": FEEDBACK, "style": "--"}
+    for chunk, steps in enumerate([range(0, 4), range(4, 8)], start=1):
+        first, last = xs[steps[0]], xs[steps[-1]]
+        frame(ax, first - 0.75, last + 0.75, -1.55, 2.85, f"chunk {chunk}: steps {steps[0]}–{steps[-1]}")
+        box(ax, (first + last) / 2, 2.3, f"loss of chunk {chunk}", OUTPUT_COLOR, width=last - first + 0.95,
+            height=0.55, fontsize=11)
+        for t in steps:
+            x = xs[t]
+            box(ax, x, 0.0, f"step {t}", CELL_COLOR, width=0.95, height=0.65, fontsize=9.5)
+            ax.text(x, -1.15, f"$x_{t}$", ha="center", va="center", fontsize=13)
+            arrow(ax, (x, -0.92), (x, -0.33))
+            arrow(ax, (x - 0.15, 0.33), (x - 0.15, 2.02))      # forward: each step's output into the loss
+            arrow(ax, (x + 0.15, 2.02), (x + 0.15, 0.33), **grad)  # backward: the loss's gradient into h_t
+            if t != steps[-1]:
+                arrow(ax, (x + 0.48, forward_y), (xs[t + 1] - 0.48, forward_y))
+                arrow(ax, (xs[t + 1] - 0.48, backward_y), (x + 0.48, backward_y), **grad)
+    # Between the chunks: the value of h_3 flows on; its gradient is cut by h.detach().
+    arrow(ax, (xs[3] + 0.48, forward_y), (xs[4] - 0.48, forward_y), label="$h_3$: its value",
+          label_offset=(0, 0.27))
+    cut_x = (xs[3] + xs[4]) / 2
+    ax.plot([xs[4] - 0.48, cut_x + 0.2], [backward_y, backward_y], color=FEEDBACK, lw=1.4, ls="--")
+    ax.text(cut_x, backward_y, "\u2702", ha="center", va="center", fontsize=20, color=FEEDBACK)
+    ax.text(cut_x, -0.75, "h = h.detach()", ha="center", va="center", fontsize=10.5, family="monospace",
+            color=FEEDBACK)
+    ax.text(7.8, -2.05, "forward: the value of h flows on", ha="center", va="center", fontsize=12)
+    ax.text(7.8, -2.5, "backward: the gradient stops at detach()", ha="center", va="center", fontsize=12,
+            color=FEEDBACK)
+    fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+
+
 def draw_attention(path):
-    """One decoder step with attention: score every encoder output, softmax, weighted sum, predict."""
-    fig, ax = new_figure(12, 5.6, (-1.0, 13.2), (-2.2, 5.6))
+    """Decoder step 3 with attention: score every encoder output, softmax, weighted sum, predict.
+
+    Its state s_2 comes from its own step 2; only step 1 starts from the encoder's last state.
+    """
+    fig, ax = new_figure(13.5, 5.6, (-1.0, 15.2), (-2.2, 5.6))
     words, weights = ["three", "one", "four"], [0.06, 0.10, 0.84]
     encoder_xs = [0.5, 2.5, 4.5]
     for t, (x, word, weight) in enumerate(zip(encoder_xs, words, weights, strict=True)):
@@ -344,12 +536,24 @@ def draw_attention(path):
     ax.text(-0.9, 2.9, "attention\nweights", ha="left", va="center", fontsize=10, color=FEEDBACK)
     circle(ax, 2.5, 4.3, "Σ")
     ax.text(2.5, 4.95, "context $c_t = \\sum_i \\alpha_i h_i$", ha="center", va="center", fontsize=11)
-    decoder_x = 10.0
+    decoder_x = 12.0
     box(ax, decoder_x, -1.5, "1", INPUT_COLOR, width=0.7, height=0.55, fontsize=12)
     ax.text(decoder_x + 0.5, -1.5, "last output", ha="left", va="center", fontsize=10)
     arrow(ax, (decoder_x, -1.22), (decoder_x, -0.35))
     box(ax, decoder_x, 0.0, "GRU", CELL_COLOR, width=1.0, height=0.7, fontsize=12)
-    arrow(ax, (5.0, 0.0), (decoder_x - 0.5, 0.0), label="start state", label_offset=(0, 0.25))
+    # The decoder's earlier steps, greyed: only step 1 starts from the encoder's last state; step 3, the
+    # one drawn, starts from the decoder's own state after step 2.
+    grey, step_xs = "#999999", [7.4, 9.5]
+    arrow(ax, (5.0, 0.0), (step_xs[0] - 0.5, 0.0), color=grey, label="start state", label_offset=(0, 0.25))
+    for step, (x, token) in enumerate(zip(step_xs, ["<sos>", "3"], strict=True), start=1):
+        box(ax, x, 0.0, "", "#f4f4f4", width=1.0, height=0.7, edgecolor="#bbbbbb")
+        ax.text(x, 0.0, f"GRU\nstep {step}", ha="center", va="center", fontsize=9.5, color=grey)
+        box(ax, x, -1.5, "", "#f4f4f4", width=0.95, height=0.55, edgecolor="#bbbbbb")
+        ax.text(x, -1.5, token, ha="center", va="center", fontsize=11, color=grey)
+        arrow(ax, (x, -1.22), (x, -0.35), color=grey)
+    arrow(ax, (step_xs[0] + 0.5, 0.0), (step_xs[1] - 0.5, 0.0), color=grey, label="$s_1$",
+          label_offset=(0, 0.25))
+    arrow(ax, (step_xs[1] + 0.5, 0.0), (decoder_x - 0.5, 0.0), label="$s_2$", label_offset=(0, 0.25))
     box(ax, decoder_x, 1.3, "$s_t$", OUTPUT_COLOR, width=0.8, height=0.55, fontsize=12)
     arrow(ax, (decoder_x, 0.35), (decoder_x, 1.02))
     arrow(ax, (decoder_x - 0.4, 1.45), (5.05, 2.75), color=FEEDBACK, style="--",
@@ -362,7 +566,8 @@ def draw_attention(path):
     ax.text(decoder_x + 0.55, 2.35, "predict from\n$[s_t; c_t]$", ha="left", va="center", fontsize=10)
     ax.text(2.5, -2.15, "encoder: one output per input word", ha="center", va="center", fontsize=10.5,
             style="italic")
-    ax.text(decoder_x, -2.15, "decoder, one step", ha="center", va="center", fontsize=10.5, style="italic")
+    ax.text(9.7, -2.15, "decoder: steps 1 and 2 (grey), then step $t = 3$", ha="center", va="center",
+            fontsize=10.5, style="italic")
     fig.savefig(path, dpi=DPI, bbox_inches="tight", facecolor="white")
     plt.close(fig)
 
@@ -511,6 +716,9 @@ DIAGRAMS = {
     "seq2seq.png": draw_seq2seq,
     "packing.png": draw_packing,
     "lstm_gru.png": draw_lstm_gru,
+    "lstm_gates.png": draw_lstm_gates,
+    "lstm_gradient_path.png": draw_lstm_gradient_path,
+    "detach_cut.png": draw_detach_cut,
     "attention.png": draw_attention,
     "rnn_layers_directions.png": draw_layers_directions,
     "window_rebuild.png": draw_window_rebuild,

@@ -14,7 +14,8 @@ def load_script():
 def test_script_draws_every_diagram(tmp_path):
     written = load_script().main(tmp_path)
     expected = {"rnn_unrolled.png", "rnn_cell.png", "rnn_patterns.png", "seq2seq.png", "packing.png",
-                "lstm_gru.png", "attention.png", "rnn_layers_directions.png", "window_rebuild.png"}
+                "lstm_gru.png", "attention.png", "rnn_layers_directions.png", "window_rebuild.png",
+                "lstm_gates.png", "lstm_gradient_path.png", "detach_cut.png"}
     assert {p.name for p in written} == expected
     for path in written:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
