@@ -185,3 +185,34 @@ def test_a_quoted_training_number_is_caught_and_a_range_or_a_tagged_one_is_not()
     assert quotes_of_untagged_numbers(notebook("from 12 % to 53.2 %", printed, [])) == {}
     assert quotes_of_untagged_numbers(notebook("clipped at `max_norm=0.25`", printed, [])) == {}
     assert quotes_of_untagged_numbers(notebook("a norm of 40.8", printed, ["nbval-check-output"])) == {}
+
+
+def readme_run_times() -> dict[str, float]:
+    """Each notebook's run time in seconds, from the README's table "The labs at a glance"."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    row = re.compile(r"^\| \[`(\d\d_\w+)`\]\(notebooks/\1\.ipynb\) \| ([\d.]+) s \| \[([\d.]+) s\]",
+                     re.MULTILINE)
+    times = {}
+    for name, lab, solutions in row.findall(readme):
+        times[f"{name}.ipynb"], times[f"solutions/{name}.ipynb"] = float(lab), float(solutions)
+    return times
+
+
+def title_run_time(notebook: dict) -> int:
+    """The "about N seconds" of a notebook's title cell."""
+    match = re.search(r"\*\*Run time:\*\* about (\d+) seconds", source(notebook["cells"][0]))
+    assert match, "the title cell should say '**Run time:** about N seconds'"
+    return int(match.group(1))
+
+
+def test_title_run_times_agree_with_the_readme():
+    times = readme_run_times()
+    every = sorted(str(p.relative_to(NOTEBOOK_DIR)) for p in NOTEBOOKS + SOLUTIONS)
+    assert sorted(times) == every, "the README's table should list every lab with its solutions"
+    wrong = {}
+    for name, seconds in times.items():
+        expected = max(5, 5 * round(seconds / 5))  # the README's measurement, to the nearest 5 seconds
+        stated = title_run_time(load(NOTEBOOK_DIR / name))
+        if stated != expected:
+            wrong[name] = f"says about {stated} s; the README measured {seconds} s: write about {expected}"
+    assert not wrong, wrong
