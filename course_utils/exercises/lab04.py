@@ -157,7 +157,7 @@ def _trained_on_leaky_windows(model: nn.Module, leaky: _Windows, fair: _Windows)
     if _gradient_norm(model, leaky) > _gradient_norm(model, fair):
         return not_yet(
             "this model fits the fair training windows better than the leaky ones (its loss there is nearer "
-            "a minimum): retrain it on the leaky windows, as long as the lab trains (150 epochs at least)."
+            "a minimum): retrain it on the leaky windows, as the lab does (300 epochs; at least 150)."
         )
     return None
 
