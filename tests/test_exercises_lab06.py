@@ -50,6 +50,8 @@ def test_bidirectional_model_accepts_a_packed_bidirectional_model_that_is_right(
 def test_bidirectional_model_rejects_typical_mistakes():
     one_direction = lab06.check_bidirectional_model(CountingModel(bidirectional=False))
     assert not one_direction and "one direction" in one_direction.message
+    no_rnn = lab06.check_bidirectional_model(torch.nn.Linear(2, 2))
+    assert not no_rnn and "no recurrent layer" in no_rnn.message
     not_packed = lab06.check_bidirectional_model(CountingModel(padding_leaks=True))
     assert not not_packed and "more padding" in not_packed.message
     torch.manual_seed(0)

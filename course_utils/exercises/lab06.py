@@ -63,6 +63,8 @@ def check_bidirectional_model(model: nn.Module | None) -> CheckResult:
     if not isinstance(model, nn.Module) or next(model.parameters(), None) is None:
         return not_yet("pass the trained model (an nn.Module with parameters), as train returns it.")
     rnns = [m for m in model.modules() if isinstance(m, nn.RNNBase)]
+    if not rnns:
+        return not_yet("this model has no recurrent layer (nn.RNN, nn.GRU or nn.LSTM) to read the strings.")
     if not any(rnn.bidirectional for rnn in rnns):
         return not_yet("its RNN reads in one direction only: build it with bidirectional=True.")
     device = next(model.parameters()).device
