@@ -216,3 +216,10 @@ def test_title_run_times_agree_with_the_readme():
         if stated != expected:
             wrong[name] = f"says about {stated} s; the README measured {seconds} s: write about {expected}"
     assert not wrong, wrong
+
+
+def test_markdown_cells_are_short_enough_to_read(any_notebook_path):
+    """A markdown cell of more than 200 words is one a student skims past: split it at a paragraph."""
+    long_cells = {i: len(source(c).split()) for i, c in enumerate(load(any_notebook_path)["cells"])
+                  if c["cell_type"] == "markdown" and len(source(c).split()) > 200}
+    assert not long_cells, f"markdown cells over 200 words (cell: words): {long_cells}"
