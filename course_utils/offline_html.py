@@ -40,7 +40,8 @@ MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, imageF
 _MATHJAX_CONFIG = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 _NOTEBOOK_LINK = re.compile(r"\]\(((?:\.\./|solutions/)?\d\d_[a-z0-9_]+)\.ipynb(#[^)]*)?\)")
 _README_LINK = re.compile(r"\]\((?:\.\./)+README\.md(#[^)]*)?\)")
-_MARKDOWN_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)")
+# The alt text may hold brackets ("h_n[0]"), so it ends at the first "](", not at the first "]".
+_MARKDOWN_IMAGE = re.compile(r"(!\[.*?\]\()([^)\s]+)")
 
 
 def _exporter(mathjax_url: str) -> HTMLExporter:

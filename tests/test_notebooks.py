@@ -14,8 +14,8 @@ ORIGINAL_LABS = 7  # notebooks 00-06 follow the lecture's Labs 11-0 to 11-6
 
 ABSOLUTE_PATH = re.compile(r"(/home/|/Users/|/tmp/|/work/|/root/|/opt/|site-packages|[A-Z]:\\)")
 MEMORY_ADDRESS = re.compile(r"at 0x[0-9a-fA-F]{6,}")
-MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)[^)]*\)")
-MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+MARKDOWN_LINK = re.compile(r"!?\[.*?\]\(([^)\s]+)[^)]*\)")
+MARKDOWN_IMAGE = re.compile(r"!\[.*?\]\(([^)\s]+)")  # alt text may hold brackets: h_n[0]
 HTML_IMAGE = re.compile(r"<img[^>]+src=[\"']([^\"']+)[\"']")
 COURSE_FILE = re.compile(r"(data|image)_path\(\s*[\"']([^\"']+)[\"']")
 

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from course_utils.offline_html import build_site
+from course_utils.offline_html import _images_from_root, build_site
 
 # Building every page takes a while: these run in make test-site (CI runs it after make test), not make test.
 pytestmark = pytest.mark.site
@@ -115,3 +115,12 @@ def test_the_formulas_are_typeset_by_the_local_mathjax(site):
 def test_an_empty_folder_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="no numbered notebook"):
         build_site(tmp_path / "html", notebooks_dir=tmp_path)
+
+
+@pytest.mark.parametrize("alt", ["A diagram", "h_n[0] at step 3 and output[:, t]"])
+def test_a_markdown_image_is_found_whatever_its_alt_text(alt, tmp_path):
+    notebook_dir = tmp_path / "notebooks"
+    markdown = f"Before.\n\n![{alt}](../image/cell.png)\n\nAfter [a link](01_rnn_basics.ipynb)."
+    rewritten = _images_from_root(markdown, notebook_dir, tmp_path)
+    assert f"![{alt}](image/cell.png)" in rewritten
+    assert "After [a link](01_rnn_basics.ipynb)." in rewritten
