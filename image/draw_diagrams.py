@@ -308,10 +308,12 @@ def draw_lstm_gru(path):
         arrow(ax, (shift + x, 0.2), (shift + x, 1.1))
     ax.plot([shift + 0.9, shift + 5.5], [0.2, 0.2], color=EDGE, lw=1.4)
     ax.text(shift + 0.4, 0.2, "$h_{t-1}$\n$x_t$", ha="center", va="center", fontsize=12)
-    circle(ax, shift + 2.8, 2.9, "×")
-    arrow(ax, (shift + 2.8, 4.1), (shift + 2.8, 3.18))
-    arrow(ax, (shift + 2.05, 1.9), (shift + 2.6, 2.7))
-    arrow(ax, (shift + 3.0, 2.7), (shift + 3.55, 1.93))
+    circle(ax, shift + 2.8, 2.75, "×")  # PyTorch's form: r scales U_n h_{t-1}, after the weights
+    arrow(ax, (shift + 2.8, 4.1), (shift + 2.8, 3.83))
+    box(ax, shift + 2.8, 3.55, "$U_n$", OP_COLOR, width=0.7, height=0.5, fontsize=11)
+    arrow(ax, (shift + 2.8, 3.3), (shift + 2.8, 3.03))
+    arrow(ax, (shift + 2.05, 1.9), (shift + 2.58, 2.56))
+    arrow(ax, (shift + 3.02, 2.56), (shift + 3.55, 1.93))
     arrow(ax, (shift + 3.85, 1.9), (shift + 6.6, 3.8))
     arrow(ax, (shift + 5.6, 1.9), (shift + 7.0, 3.8), label="z", label_offset=(0.35, -0.1))
     ax.text(shift + 4.3, -0.35, "$n = \\tanh(W_n x_t + r \\odot (U_n h_{t-1}))$",

@@ -27,6 +27,29 @@ class CountingModel(nn.Module):
         return scores
 
 
+class CountingRNN(nn.Module):
+    """A trained majority model in miniature: each direction of a one-unit RNN adds 0.01 per a and
+    subtracts 0.01 per b (small enough for tanh to stay nearly linear), and the head adds up both
+    directions' h_n, or reads only the one given by ``reads``."""
+
+    def __init__(self, reads=(0, 1)):
+        super().__init__()
+        self.rnn = nn.RNN(2, 1, batch_first=True, bidirectional=True)
+        self.reads = list(reads)
+        with torch.no_grad():
+            for name, parameter in self.rnn.named_parameters():
+                parameter.zero_()
+                if name.startswith("weight_ih"):
+                    parameter.copy_(torch.tensor([[0.01, -0.01]]))  # a: +0.01, b: -0.01
+                if name.startswith("weight_hh"):
+                    parameter.fill_(1.0)  # keep the running sum
+
+    def forward(self, x, lengths):
+        _, h_n = self.rnn(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
+        total = h_n[self.reads].sum(dim=0)  # (batch, 1): > 0 when there are more a's
+        return torch.cat([-total, total], dim=1)  # (batch, 2): class 1 = more a's
+
+
 class BiMajorityRNN(nn.Module):
     """The worked solution's model (untrained here)."""
 
@@ -44,7 +67,13 @@ class BiMajorityRNN(nn.Module):
 
 
 def test_bidirectional_model_accepts_a_packed_bidirectional_model_that_is_right():
-    assert lab06.check_bidirectional_model(CountingModel())
+    assert lab06.check_bidirectional_model(CountingRNN())
+
+
+def test_bidirectional_model_wants_a_head_that_reads_both_directions():
+    for reads, silent in [((1,), "forward"), ((0,), "backward")]:  # (1,): h_n[-1], the backward direction
+        result = lab06.check_bidirectional_model(CountingRNN(reads=reads))
+        assert not result and f"the {silent} direction is silenced" in result.message, result
 
 
 def test_bidirectional_model_rejects_typical_mistakes():

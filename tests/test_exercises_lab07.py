@@ -24,14 +24,14 @@ def sigma_power_shown(message: str) -> bool:
 class MemoryModel(nn.Module):
     """The lab's MemoryModel: an embedding, an LSTM with forget bias 1 and a head on the last step."""
 
-    def __init__(self, trained=True):
+    def __init__(self, trained=True, forget_bias=1.0):
         super().__init__()
         torch.manual_seed(0)
         self.embedding = nn.Embedding(12, 16)
         self.rnn = nn.LSTM(16, 32, batch_first=True)
         self.head = nn.Linear(32, 4)
         with torch.no_grad():
-            self.rnn.bias_ih_l0[32:64] = 1.0  # the lab's open_memory_gate(model.rnn, 1.0)
+            self.rnn.bias_ih_l0[32:64] = forget_bias  # the lab's open_memory_gate(model.rnn, 1.0)
             self.rnn.bias_hh_l0[32:64] = 0.0
             if trained:  # 300 steps of Adam move every weight a little; the task stays at chance
                 for parameter in self.parameters():
@@ -100,6 +100,9 @@ def test_forget_bias_one_accepts_numpy_and_tensor_entries():
         ("ratio at init", 1.0, "last step itself"),
         ("ratio at init", torch.ones(50), "not a tensor"),
         ("trained model", MemoryModel(trained=False), "train it first"),  # build_memory_model, not trained
+        ("trained model", MemoryModel(forget_bias=0.0), "is it the \"LSTM, bias 1\""),  # default gates
+        ("trained model", MemoryModel(forget_bias=3.0), "is it the \"LSTM, bias 1\""),  # the lab's LSTM
+        ("ratio at init", SIGMA_1**49, "measure the ratio"),  # the guess, not a measurement
         ("trained model", ReadsTheSignal(), "far above chance"),  # the bias-3 LSTM scores this
         ("trained model", (MemoryModel(), 0.259), "(model, accuracy)"),  # train_memory_model's whole return
         ("trained model", 0.259, "the model that train_memory_model returns"),  # the accuracy instead

@@ -1,5 +1,6 @@
 """Self-checks for the exercises of Lab 11-6 · PackedSequence."""
 
+import copy
 import random
 from collections.abc import Callable
 
@@ -81,6 +82,12 @@ def check_bidirectional_model(model: nn.Module | None) -> CheckResult:
         return not_yet("its scores change when the batch gets more padding: is it packed?")
     held_out_accuracy = (scores.argmax(dim=1) == labels).float().mean().item()
     if held_out_accuracy >= 0.85:
+        silent = _silent_direction(model, x.to(device), lengths, scores)
+        if silent:
+            return not_yet(
+                f"its scores do not change when the {silent} direction is silenced: "
+                "does the head read both directions' h_n?"
+            )
         return correct("packed and bidirectional, it labels at least 85 % of the held-out strings right.")
     if held_out_accuracy <= 0.65:
         return not_yet(f"held-out accuracy {held_out_accuracy:.0%} is near chance: is the model trained?")
@@ -88,6 +95,25 @@ def check_bidirectional_model(model: nn.Module | None) -> CheckResult:
         f"held-out accuracy {held_out_accuracy:.0%} is below 85 %: train it as long as the lab's model, "
         "with a head that reads both directions."
     )
+
+
+def _silent_direction(model: nn.Module, x: torch.Tensor, lengths: torch.Tensor, scores: torch.Tensor) -> str:
+    """The direction of the first bidirectional layer that the scores ignore ("" if they read both).
+
+    Zeroing a direction's weights and biases makes its hidden state 0 at every step (for RNN, GRU and
+    LSTM alike); a model whose head reads that direction then scores differently.
+    """
+    for suffix, direction in (("", "forward"), ("_reverse", "backward")):
+        silenced = copy.deepcopy(model)
+        rnn = next(m for m in silenced.modules() if isinstance(m, nn.RNNBase) and m.bidirectional)
+        with torch.no_grad():
+            for name, parameter in rnn.named_parameters():
+                if name.endswith(f"_l0{suffix}"):
+                    parameter.zero_()
+            silenced_scores = call_answer(silenced, x, lengths).detach().cpu()
+        if torch.allclose(silenced_scores, scores, atol=1e-6):
+            return direction
+    return ""
 
 
 def _rnn_and_sequences(device: torch.device) -> tuple[nn.RNN, list[torch.Tensor]]:

@@ -350,7 +350,7 @@ def check_reversed_alignment(reversed_alignment: Callable | None) -> CheckResult
     hints = {
         "forward": "this is the forward alignment (word t for step t): the reversed task reads backwards.",
         "padded length": "count back from each sentence's own last word, not from the padded length.",
-        "off by one": "off by one: step 0 belongs to the last word, whose position is length - 1.",
+        "off by one": "off by one: positions count from 0, so where is the last word of a sentence?",
         "with eos": "the <eos> step has no word of its own: count the digit steps only.",
         "every step": "count the digit steps only: not <eos> and not the padded steps after it.",
         "per sentence": "pool the digit steps of all sentences, as alignment does: no share per sentence.",
