@@ -33,7 +33,7 @@ class MemoryModel(nn.Module):
         with torch.no_grad():
             self.rnn.bias_ih_l0[32:64] = forget_bias  # the lab's open_memory_gate(model.rnn, 1.0)
             self.rnn.bias_hh_l0[32:64] = 0.0
-            if trained:  # 200 steps of Adam move every weight a little; the task stays at chance
+            if trained:  # 300 steps of Adam move every weight a little; the task stays at chance
                 for parameter in self.parameters():
                     parameter.add_(0.01 * torch.randn_like(parameter))
 

@@ -33,10 +33,10 @@ STEPS_BACK = 49  # from the first to the last step of a length-50 sequence
 # by far less than that.
 RATIO_AT_INIT_WINDOW = (5e-7, 3e-3)
 CHANCE = 0.25  # four signals
-NEAR_CHANCE = 0.4  # the bias-1 LSTM scored 0.241 to 0.270 over seeds 0-9 after 300 steps (the lab: 200)
+NEAR_CHANCE = 0.4  # the bias-1 LSTM scored 0.241 to 0.270 over seeds 0-9 after the lab's 300 steps
 N_SIGNALS, N_NOISE, LENGTH = 4, 8, 50  # the lab's memory task at length 50
 HELD_OUT_SEED = 1050  # the lab's held_out[50]: torch.Generator().manual_seed(1000 + length)
-# The mean forget-gate bias (bias_ih + bias_hh) after 300 steps (the lab: 200) at length 50, seeds 0-2 (CPU):
+# The mean forget-gate bias (bias_ih + bias_hh) after the lab's 300 steps at length 50, seeds 0-2 (CPU):
 # 0.80 to 0.84 for the bias-1 LSTM (no unit below 0.62), -0.19 to -0.17 with PyTorch's default gates,
 # 3.18 for bias 3.
 FORGET_BIAS_AFTER_TRAINING = (0.4, 1.6)
@@ -143,7 +143,7 @@ def _trained_accuracy(model: object) -> float:
     if accuracy > NEAR_CHANCE:
         raise Hint(
             f"'trained model' labels {accuracy:.1%} of the held-out sequences, far above chance: is it "
-            '"LSTM, bias 1" (not "LSTM"), trained at length 50 with the lab\'s 200 steps?'
+            '"LSTM, bias 1" (not "LSTM"), trained at length 50 with the lab\'s 300 steps?'
         )
     return accuracy
 
@@ -202,7 +202,7 @@ def check_forget_bias_one(answer: dict | None) -> CheckResult:
         )
     return correct(
         "your trained model scores about chance on the held-out sequences: a gate at σ(1) keeps about "
-        "73 % per step, and 49 steps leave too little for 200 steps of training to find the signal."
+        "73 % per step, and 49 steps leave too little for 300 steps of training to find the signal."
     )
 
 
