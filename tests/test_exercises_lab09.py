@@ -53,6 +53,7 @@ def seventh(seven_words, **changes):
 
 def test_seventh_language_accepts_a_trained_model_and_its_partner(seven_words):
     assert lab09.check_seventh_language(seventh(seven_words))
+    assert lab09.check_seventh_language(seventh(seven_words, **{"most confused with": "Spanish"}))
     train, held_out = seven_words
     vocab = CharVocab("".join(w for w, _ in train))
     italian_partner = {"model": LookUp(vocab, held_out, partner="it"), "most confused with": "it"}
@@ -64,6 +65,7 @@ def test_seventh_language_rejects_typical_mistakes(seven_words):
     six_letters = CharVocab("".join(w for w, label in train if label != SEVEN.index("pt")))
     cases = [
         ({"most confused with": "it"}, "mistakes Portuguese most often for another language"),
+        ({"most confused with": "Italian"}, "mistakes Portuguese most often for another language"),
         ({"most confused with": "pt"}, "another language than Portuguese"),
         ({"languages": SEVEN[:6]}, "no Portuguese"),
         ({"languages": SEVEN + ["sv"]}, "each once"),

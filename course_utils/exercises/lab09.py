@@ -129,8 +129,11 @@ def check_seventh_language(answer: dict | None) -> CheckResult:
     mistaken_for = collections.Counter(guesses[portuguese & (guesses != labels)].tolist())
     if not mistaken_for:
         return not_yet("the model gets every held-out Portuguese word right: there is no mistake to count.")
-    partner = codes[mistaken_for.most_common(1)[0][0]]
+    partner = codes[max(sorted(mistaken_for), key=mistaken_for.get)]  # on a tie, the lowest label, as argmax
     named = answer["most confused with"]
+    names = {"english": "en", "german": "de", "french": "fr", "spanish": "es", "italian": "it", "dutch": "nl"}
+    if isinstance(named, str) and named.strip().lower() in names:
+        named = names[named.strip().lower()]  # a language's name instead of its code is fine
     if named == NEW_LANGUAGE:
         return not_yet("'most confused with' should be another language than Portuguese itself.")
     if named != partner:
@@ -276,4 +279,7 @@ def check_german_looking(words: list[str] | None) -> CheckResult:
             f"only {german} of the 20 words look German to the bigram classifier: is the model trained "
             "on the German training words only, and is the temperature too high?"
         )
-    return correct("mostly new words, and the bigram classifier takes most of them for German.")
+    return correct(
+        f"at least {MIN_NEW} of the 20 words are new, and the bigram classifier takes at least {MIN_GERMAN} "
+        "of them for German (chance: about 3)."
+    )
