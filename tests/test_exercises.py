@@ -7,6 +7,7 @@ import torch
 from course_utils.exercises import CheckResult
 from course_utils.exercises.checking import (
     Hint,
+    as_bool,
     as_number,
     as_shape,
     as_tensor,
@@ -104,6 +105,16 @@ def test_as_number_takes_python_numpy_and_torch_numbers(answer):
 @pytest.mark.parametrize("answer", [True, np.bool_(True), torch.tensor(True), "2.5", [2.5], torch.ones(2)])
 def test_as_number_refuses_what_is_not_one_number(answer):
     assert as_number(answer) is None
+
+
+@pytest.mark.parametrize("answer", [False, np.bool_(False), torch.tensor(False), torch.tensor([0.5]) > 1])
+def test_as_bool_takes_python_numpy_and_torch_truth_values(answer):
+    assert as_bool(answer) is False
+
+
+@pytest.mark.parametrize("answer", [0, 1.0, torch.tensor(1.0), "False", None, torch.tensor([True, False])])
+def test_as_bool_refuses_what_is_not_one_truth_value(answer):
+    assert as_bool(answer) is None
 
 
 @pytest.mark.parametrize("answer", [[0.5, 1.5], (0.5, 1.5), np.array([0.5, 1.5]), torch.tensor([0.5, 1.5])])

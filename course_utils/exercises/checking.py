@@ -128,6 +128,15 @@ def as_number(answer: object) -> float | None:
     return None
 
 
+def as_bool(answer: object) -> bool | None:
+    """``True`` or ``False``: Python's, NumPy's (``np.bool_``), or in a 1-element bool tensor or array.
+
+    A number is not a truth value here, so ``1`` and ``tensor(1.0)`` give ``None``.
+    """
+    answer = _single_value(answer)
+    return answer if isinstance(answer, bool) else None
+
+
 def as_whole_number(answer: object) -> int | None:
     """A whole number as ``int``: ``640``, ``640.0``, ``tensor(640)`` or ``np.int64(640)`` (``np.prod``)."""
     number = as_number(answer)

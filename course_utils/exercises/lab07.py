@@ -11,6 +11,7 @@ from course_utils.device import get_device
 from course_utils.exercises.checking import (
     CheckResult,
     Hint,
+    as_bool,
     as_number,
     as_whole_number,
     call_answer,
@@ -148,15 +149,6 @@ def _trained_accuracy(model: object) -> float:
     return accuracy
 
 
-def _as_bool(value: object) -> bool | None:
-    """``value`` as a Python ``bool`` (also NumPy's and a 1-element bool tensor); ``None`` otherwise."""
-    if isinstance(value, torch.Tensor) and value.numel() == 1 and value.dtype == torch.bool:
-        return value.item()
-    if type(value).__module__ == "numpy" and type(value).__name__ in {"bool", "bool_"}:
-        return bool(value)
-    return value if isinstance(value, bool) else None
-
-
 @exercise_check
 def check_forget_bias_one(answer: dict | None) -> CheckResult:
     """Exercise 1: what a forget-gate bias of 1 does for the LSTM at length 50.
@@ -192,7 +184,7 @@ def check_forget_bias_one(answer: dict | None) -> CheckResult:
     _check_power(_number_entry(answer, KEPT))
     _check_ratio(_number_entry(answer, "ratio at init"))
     accuracy = _trained_accuracy(answer["trained model"])
-    enough = _as_bool(answer["enough"])
+    enough = as_bool(answer["enough"])
     if enough is None:
         return not_yet("'enough' should be True or False.")
     if enough:
