@@ -12,6 +12,7 @@ from wordfreq import top_n_list
 
 from course_utils.exercises.checking import (
     CheckResult,
+    Hint,
     call_answer,
     correct,
     exercise_check,
@@ -51,16 +52,16 @@ TRAINED = 0.6  # the lab's training on seven languages scored about 0.75 held ou
 
 
 def _seventh_languages(languages: object) -> tuple[str, ...]:
-    """The student's seven language codes, checked; a hint (via ``not_yet``) is raised as ValueError."""
+    """The student's seven language codes, checked; a :class:`Hint` when they are not the lab's six and pt."""
     if not isinstance(languages, (list, tuple, dict)) or not all(isinstance(c, str) for c in languages):
-        raise ValueError(
+        raise Hint(
             "'languages' should be the seven language codes in label order, e.g. list(LANGUAGES)."
         )
     codes = tuple(languages)
     if NEW_LANGUAGE not in codes:
-        raise ValueError("'languages' has no Portuguese: add \"pt\" to the six languages.")
+        raise Hint("'languages' has no Portuguese: add \"pt\" to the six languages.")
     if sorted(codes) != sorted((*SIX, NEW_LANGUAGE)):
-        raise ValueError(
+        raise Hint(
             f"'languages' should be the lab's six languages and \"pt\", each once; got {list(codes)}."
         )
     return codes
@@ -94,10 +95,7 @@ def check_seventh_language(answer: dict | None) -> CheckResult:
         return no_answer_yet("train a model on the seven languages and fill in the dictionary.")
     if empty:
         return no_answer_yet(f"fill in {', '.join(map(repr, empty))} too.")
-    try:
-        codes = _seventh_languages(answer["languages"])
-    except ValueError as problem:
-        return not_yet(str(problem))
+    codes = _seventh_languages(answer["languages"])
     model, vocab = answer["model"], answer["vocab"]
     if isinstance(model, (tuple, list)) and any(isinstance(item, nn.Module) for item in model):
         return not_yet("'model': train_model returns (model, losses); put in the model only.")
@@ -213,20 +211,24 @@ MIN_NEW = 10  # of 20: words in none of the six lists; a model that copies its t
 MIN_GERMAN = 8  # of 20 judged German by the bigram classifier; chance is 1 in 6, about 3 of 20
 
 
+def _bigrams(word: str) -> list[str]:
+    """The lab's ``bigrams``: the letter pairs of ``^word$``."""
+    framed = f"^{word}$"
+    return [framed[i : i + 2] for i in range(len(framed) - 1)]
+
+
 def _bigram_classifier() -> Callable[[str], int]:
     """The lab's bigram naive Bayes, fitted on the six languages' training words: word -> label."""
     train, _ = _split_words(_clean_words(SIX))
     counts = [collections.Counter() for _ in SIX]
     for word, label in train:
-        framed = f"^{word}$"
-        counts[label].update(framed[i : i + 2] for i in range(len(framed) - 1))
+        counts[label].update(_bigrams(word))
     known = set().union(*counts)
     per_language = collections.Counter(label for _, label in train)
     denominators = [sum(c.values()) + len(known) for c in counts]
 
     def predict(word: str) -> int:
-        framed = f"^{word}$"
-        pairs = [framed[i : i + 2] for i in range(len(framed) - 1)]
+        pairs = _bigrams(word)
         scores = [
             math.log(per_language[label] / len(train))
             + sum(math.log((counts[label][b] + 1) / d) for b in pairs)
