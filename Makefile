@@ -53,6 +53,7 @@ test-repeat: $(STAMP)
 # proves that every setting changes the numbers, and writes machine-runs/report.md. CI runs it after
 # make test; it takes about 20 minutes on 2 cores.
 test-machines: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -m machines -p no:cacheprovider -n 0 tests/test_machines.py
 	$(BIN)/python tests/machines.py
 
 # The tests of the pages make html builds: every notebook has its page, every link and image resolves

@@ -1,6 +1,8 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -11,6 +13,8 @@ def load_script():
     return module
 
 
+# Drawing every diagram takes about 4 s: it runs in make test-site (the pages show these diagrams).
+@pytest.mark.site
 def test_script_draws_every_diagram(tmp_path):
     written = load_script().main(tmp_path)
     expected = {"rnn_unrolled.png", "rnn_cell.png", "rnn_patterns.png", "seq2seq.png", "packing.png",

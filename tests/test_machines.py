@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import machines
+import pytest
 
 STARTUP = Path(__file__).resolve().parent / "startup"
 
@@ -27,6 +28,8 @@ print(json.dumps({"drawn": drawn, "first": one_step(), "second": one_step()}))
 """
 
 
+# Starts a Python process that imports torch (about 3 s): it runs in make test-machines, not make test.
+@pytest.mark.machines
 def test_seed_shift_and_gpu_like_noise():
     import torch
 
