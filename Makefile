@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The course site's generator and browser driver (requirements-site.txt), for make html and make test-site.
+SITE_STAMP := $(VENV)/.installed-site
 # pip itself is pinned too, so that next year's pip resolves and builds as today's did.
 PIP_VERSION := 26.3
 PIP_TOOLS_VERSION := 7.6.2
@@ -36,6 +38,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+$(SITE_STAMP): $(STAMP) requirements-site.txt
+	$(BIN)/python -m pip install --quiet -r requirements-site.txt
+	touch $(SITE_STAMP)
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(ALLOW_ROOT) $(JUPYTER_ARGS)
 
@@ -56,14 +62,18 @@ test-machines: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -m machines -p no:cacheprovider -n 0 tests/test_machines.py
 	$(BIN)/python tests/machines.py
 
-# The tests of the pages make html builds: every notebook has its page, every link and image resolves
-# inside the folder, nothing is loaded from the network. CI runs it after make test.
-test-site: $(STAMP)
+# The course site make html builds, checked as files and in Debian's Chromium (driven by Selenium, every
+# page from file:// with the network unreachable): formulas typeset, images decoded, no console error,
+# sidebar, previous/next, search, dark theme, no sideways scroll at phone width; a screenshot of each lab
+# goes to site-screenshots/. Without Chromium the browser tests are skipped with a reason (under CI=true
+# they fail). Also the diagrams script. CI runs it after make test.
+test-site: $(SITE_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -m site -p no:cacheprovider
 
-# Every executed notebook and its solutions as HTML pages that read without internet, with an index.
-html: $(STAMP)
-	$(BIN)/python -m course_utils.offline_html $(HTML_DIR)
+# The course site: every executed notebook as a page (Sphinx, MyST-NB and the book theme), with a sidebar,
+# previous/next links, search and light and dark themes, that reads without internet. Open html/index.html.
+html: $(SITE_STAMP)
+	$(BIN)/python -m course_utils.course_site $(HTML_DIR)
 
 # For a classroom without internet: download every pinned package once into wheels/, then on each
 # machine run PIP_NO_INDEX=1 PIP_FIND_LINKS=wheels make lab (the course itself is installed from .).
@@ -90,7 +100,7 @@ lock:
 	: > constraints.txt  # requirements.txt reads it: empty, it holds nothing back
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --upgrade --strip-extras \
 		--no-emit-index-url --no-emit-find-links --unsafe-package course-utils \
-		--output-file constraints.txt requirements.txt \
+		--output-file constraints.txt requirements.txt requirements-site.txt \
 		|| { cp $(LOCK_VENV)/constraints.previous constraints.txt; exit 1; }
 	sed -i 's/^torch==\([^+]*\)+.*/torch==\1/' constraints.txt
 

@@ -1,0 +1,98 @@
+"""Build the course site: every executed notebook as a page, read offline in any browser.
+
+``make html`` runs ``python -m course_utils.course_site html``. Sphinx, with MyST-NB and the book
+theme (the stack of Jupyter Book 1), renders the stored outputs without executing anything; the
+configuration is ``course_utils/site/conf.py``.
+
+What this module adds to the generator is only what it cannot do itself:
+
+- it stages the sources in a temporary folder: the configuration, the README as the home page
+  (``index.html`` leads to it) with the labs and their solutions listed in the sidebar in lab order,
+  the notebooks, and the diagrams in ``image/``;
+- it copies the one MathJax 3 component the pages use (``tex-svg.js``, with the TeX extensions it may
+  load) from the ``sphinx-mathjax-offline`` package, instead of that package's whole 24 MB folder.
+"""
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib.util import find_spec
+from pathlib import Path
+
+from course_utils.paths import course_root
+
+SITE_CONFIG = Path(__file__).resolve().parent / "site"
+
+
+def _notebooks(folder: Path) -> list[Path]:
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _toctree(caption: str, documents: list[str]) -> str:
+    lines = "\n".join(documents)
+    return f"\n```{{toctree}}\n:hidden:\n:caption: {caption}\n\n{lines}\n```\n"
+
+
+def _mathjax_folder() -> Path:
+    spec = find_spec("sphinx-mathjax-offline")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("sphinx-mathjax-offline is not installed: run make html, which installs it")
+    return Path(spec.origin).parent / "static" / "mathjax"
+
+
+def stage_sources(source: Path, root: Path) -> None:
+    """Write into ``source`` the configuration and the pages' sources, diagrams and MathJax."""
+    notebooks = root / "notebooks"
+    labs, solutions = _notebooks(notebooks), _notebooks(notebooks / "solutions")
+    if not labs:
+        raise ValueError(f"no numbered notebook (00_….ipynb) in {notebooks}: nothing to build")
+    (source / "notebooks" / "solutions").mkdir(parents=True)
+    for notebook in labs:
+        shutil.copy2(notebook, source / "notebooks" / notebook.name)
+    for notebook in solutions:
+        shutil.copy2(notebook, source / "notebooks" / "solutions" / notebook.name)
+    shutil.copytree(root / "image", source / "image", ignore=shutil.ignore_patterns("*.py"))
+    # The README is the home page (README.html; index.html leads there), so links to it from a notebook work.
+    home = (root / "README.md").read_text(encoding="utf-8")
+    home += _toctree("Labs", [f"notebooks/{n.stem}" for n in labs])
+    home += _toctree("Worked solutions", [f"notebooks/solutions/{n.stem}" for n in solutions])
+    (source / "README.md").write_text(home, encoding="utf-8")
+    shutil.copytree(SITE_CONFIG, source, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    mathjax = source / "_static" / "mathjax"
+    mathjax.mkdir(parents=True)
+    extensions = Path("input") / "tex" / "extensions"  # what tex-svg.js loads when a formula needs it
+    shutil.copy2(_mathjax_folder() / "tex-svg.js", mathjax / "tex-svg.js")
+    shutil.copytree(_mathjax_folder() / extensions, mathjax / extensions)
+
+
+def build_site(output: Path, root: Path | None = None) -> Path:
+    """Build the site into ``output`` (replaced if it exists) and return the path of its home page."""
+    root = course_root() if root is None else root
+    output = Path(output).resolve()
+    with tempfile.TemporaryDirectory() as staging:
+        source = Path(staging) / "source"
+        stage_sources(source, root)
+        # Built inside the staging folder, then moved: MyST-NB writes a jupyter_execute/ folder beside
+        # the build folder, which must not land beside the reader's output folder.
+        built = Path(staging) / "build" / "html"
+        command = [sys.executable, "-m", "sphinx", "-b", "html", "-q",
+                   "-d", str(Path(staging) / "doctrees"), str(source), str(built)]
+        subprocess.run(command, check=True)
+        (built / ".buildinfo").unlink(missing_ok=True)
+        if output.exists():
+            shutil.rmtree(output)
+        shutil.move(built, output)
+    return output / "index.html"
+
+
+def main() -> None:
+    """Command line: ``python -m course_utils.course_site OUTPUT_DIR``."""
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m course_utils.course_site OUTPUT_DIR")
+    home = build_site(Path(sys.argv[1]))
+    print(f"Open {home} in a browser: it reads without internet.")
+
+
+if __name__ == "__main__":
+    main()
