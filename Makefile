@@ -20,7 +20,7 @@ JUPYTER_ARGS ?=
 # Jupyter refuses to start as root (common in containers) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-repeat test-machines test-site html wheels execute lock install clean
+.PHONY: lab test test-repeat test-machines test-site test-grade grade html wheels execute lock install clean
 
 # The course's models are tiny: one CPU thread per process is as fast as two on an
 # idle machine, and does not slow to a crawl when the machine is busy.
@@ -69,6 +69,21 @@ test-machines: $(STAMP)
 # they fail). Also the diagrams script. CI runs it after make test.
 test-site: $(SITE_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -m site -p no:cacheprovider
+
+# Grade a class: make grade SUBMISSIONS=folder [REPORT=grades] [LAB=03]. Every submitted notebook runs in
+# a fresh kernel (time and memory limits, network blocked); its checks run from a private copy of the
+# course's code. Writes REPORT/grades.csv, REPORT/summary.md and the executed copies (see README).
+SUBMISSIONS ?=
+REPORT ?= grades
+LAB ?=
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [REPORT=grades] [LAB=03]"; exit 2; }
+	$(BIN)/python -m course_utils.grading "$(SUBMISSIONS)" --report "$(REPORT)" $(if $(LAB),--lab $(LAB))
+
+# Grades a generated class of Lab 00 submissions (correct, wrong, empty, broken, cheating) with real
+# kernels and checks the table cell by cell (about a minute on 2 cores). CI runs it after make test.
+test-grade: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -m grade -p no:cacheprovider -n 0 tests/test_grading.py
 
 # The course site: every executed notebook as a page (Sphinx, MyST-NB and the book theme), with a sidebar,
 # previous/next links, search and light and dark themes, that reads without internet. Open html/index.html.
