@@ -113,6 +113,7 @@ def graded_class(tmp_path_factory):
     write(folder / "jung.ipynb", submission(RIGHT, before_exercises="while True:\n    pass"))
     write(folder / "kang.ipynb", submission(RIGHT, before_exercises="print('x' * 100_000_000)"))
     write(folder / "yoon.ipynb", submission(RIGHT, drop="check_same_state_as_hello"))
+    write(folder / "ahn.ipynb", submission({**RIGHT, "check_relu_rnn": "hog = bytearray(3 * 2**30)\n" + RELU}))
     write(folder / "han" / "my_homework.ipynb", submission(RIGHT))                # renamed, in a folder
     write(folder / "lim" / "00_rnn_intro.ipynb", submission({}))                 # two submissions
     write(folder / "lim" / "00_rnn_intro_final.ipynb", submission(RIGHT))
@@ -124,7 +125,7 @@ def graded_class(tmp_path_factory):
         write(folder / f"cheat_{name}.ipynb", submission(WRONG, before_exercises=code))
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
     report = folder.parent / "report"
-    grading.grade_class(folder, report, jobs=2, time_limit=30, only_lab="00")
+    grading.grade_class(folder, report, jobs=2, time_limit=30, memory_gb=2, only_lab="00")
     with (report / "grades.csv").open(encoding="utf-8") as file:
         rows = {(row["student"], row["file"]): row for row in csv.DictReader(file)}
     return folder, report, rows, before
@@ -157,6 +158,9 @@ def test_broken_submissions_get_a_clear_line(graded_class):
     assert loop["lab00.check_relu_rnn hint"] == "time limit"
     printed = rows["kang", "kang.ipynb"]
     assert statuses(printed) == ["correct"] * 3, "a cell that prints 100 MB is cut, and grading goes on"
+    hog = rows["ahn", "ahn.ipynb"]
+    assert statuses(hog) == ["error", "correct", "correct"], "3 GiB is over the 2 GiB memory limit"
+    assert hog["lab00.check_relu_rnn hint"].startswith("MemoryError")
     deleted = rows["yoon", "yoon.ipynb"]
     assert statuses(deleted) == ["correct", "correct", "error"]
     assert "check cell missing" in deleted["lab00.check_same_state_as_hello hint"]
@@ -172,8 +176,8 @@ def test_a_renamed_file_and_two_submissions_from_one_student(graded_class):
     first, final = rows["lim", "lim/00_rnn_intro.ipynb"], rows["lim", "lim/00_rnn_intro_final.ipynb"]
     assert "not counted" in first["note"] and "counted in the summary" in final["note"]
     summary = (report / "summary.md").read_text(encoding="utf-8")
-    # counted: kim, lee, park, choi, jung, kang, yoon, han, lim (final), 4 cheats
-    assert "Lab 11-0 · RNN intro: 13 students" in summary
+    # counted: kim, lee, park, choi, jung, kang, yoon, ahn, han, lim (final), 4 cheats
+    assert "Lab 11-0 · RNN intro: 14 students" in summary
 
 
 @pytest.mark.grade
