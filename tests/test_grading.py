@@ -113,7 +113,8 @@ def graded_class(tmp_path_factory):
     write(folder / "jung.ipynb", submission(RIGHT, before_exercises="while True:\n    pass"))
     write(folder / "kang.ipynb", submission(RIGHT, before_exercises="print('x' * 100_000_000)"))
     write(folder / "yoon.ipynb", submission(RIGHT, drop="check_same_state_as_hello"))
-    write(folder / "ahn.ipynb", submission({**RIGHT, "check_relu_rnn": "hog = bytearray(3 * 2**30)\n" + RELU}))
+    memory_hog = "hog = bytearray(3 * 2**30)\n" + RELU                          # over the 2 GiB limit below
+    write(folder / "ahn.ipynb", submission({**RIGHT, "check_relu_rnn": memory_hog}))
     write(folder / "han" / "my_homework.ipynb", submission(RIGHT))                # renamed, in a folder
     write(folder / "lim" / "00_rnn_intro.ipynb", submission({}))                 # two submissions
     write(folder / "lim" / "00_rnn_intro_final.ipynb", submission(RIGHT))
