@@ -20,7 +20,7 @@ JUPYTER_ARGS ?=
 # Jupyter refuses to start as root (common in containers) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-repeat test-machines test-site test-grade grade html wheels execute lock install clean
+.PHONY: lab test test-repeat test-machines test-site test-grade grade html wheels execute run-times lock install clean
 
 # The course's models are tiny: one CPU thread per process is as fast as two on an
 # idle machine, and does not slow to a crawl when the machine is busy.
@@ -108,6 +108,12 @@ execute: $(STAMP)
 # Resolve every package afresh (the newest releases that fit requirements.txt) and pin them all in
 # constraints.txt, with pip-tools in a venv of its own. pip-compile writes the build label of the torch
 # it found (2.13.0+cpu on the reference machines); the pin without the label fits every build of it.
+# Write the notebook run times of a make test log into README's table and the notebooks' titles:
+# make test 2>&1 | tee test.log && make run-times LOG=test.log
+run-times: $(STAMP)
+	@test -n "$(LOG)" || { echo "usage: make run-times LOG=file (the output of make test)"; exit 2; }
+	$(BIN)/python tests/run_times.py "$(LOG)"
+
 lock:
 	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
 		$(LOCK_VENV)/bin/python -m pip install --quiet pip==$(PIP_VERSION) pip-tools==$(PIP_TOOLS_VERSION); }

@@ -1,0 +1,58 @@
+"""Write the notebook run times of a `make test` log into README's table and every notebook's title.
+
+    make test 2>&1 | tee test.log && make run-times LOG=test.log
+
+Each title's "**Run time:** about N seconds" becomes the measured time rounded to 5 s (at least 5).
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+LINE = re.compile(r"^\s*([\d.]+) s  \(budget \d+ s, [A-Za-z ]+\)  notebooks/(\S+\.ipynb)$", re.MULTILINE)
+ROW = re.compile(r"^\| \[`(\d\d_\w+)`\]\(notebooks/\1\.ipynb\) \| [\d.]+ s \| \[[\d.]+ s\]", re.MULTILINE)
+TITLE = re.compile(r"\*\*Run time:\*\* about \d+ seconds")
+
+
+def run_times(log: str) -> dict[str, float]:
+    """{"03_long_sequence.ipynb": 6.8, "solutions/03_long_sequence.ipynb": 12.2, ...} from the log."""
+    times = {name: float(seconds) for seconds, name in LINE.findall(log)}
+    if not times:
+        raise ValueError("no notebook run times in this log: give the output of make test")
+    return times
+
+
+def update(times: dict[str, float]) -> list[str]:
+    """Rewrite README's run-time columns and the notebooks' titles; return what changed."""
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8")
+
+    def row(match: re.Match) -> str:
+        name = match.group(1)
+        lab, solutions = times[f"{name}.ipynb"], times[f"solutions/{name}.ipynb"]
+        return f"| [`{name}`](notebooks/{name}.ipynb) | {lab:.1f} s | [{solutions:.1f} s]"
+
+    readme.write_text(ROW.sub(row, text), encoding="utf-8")
+    changed = []
+    for name, seconds in times.items():
+        path = REPO / "notebooks" / name
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        title = notebook["cells"][0]
+        source = "".join(title["source"])
+        about = f"**Run time:** about {max(5, 5 * round(seconds / 5))} seconds"
+        new = TITLE.sub(about, source)
+        if new != source:
+            lines = new.split("\n")
+            title["source"] = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            changed.append(f"{name}: {about}")
+    return changed
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/run_times.py MAKE_TEST_LOG")
+    for line in update(run_times(Path(sys.argv[1]).read_text(encoding="utf-8"))):
+        print(line)
