@@ -70,15 +70,20 @@ test-machines: $(STAMP)
 test-site: $(SITE_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest -m site -p no:cacheprovider
 
-# Grade a class: make grade SUBMISSIONS=folder [REPORT=grades] [LAB=03]. Every submitted notebook runs in
-# a fresh kernel (time and memory limits, network blocked); its checks run from a private copy of the
-# course's code. Writes REPORT/grades.csv, REPORT/summary.md and the executed copies (see README).
+# Grade a class: make grade SUBMISSIONS=folder [REPORT=grades] [LAB=03] [TIME_LIMIT=600] [MEMORY_LIMIT=4]
+# [JOBS=2]. Every submitted notebook runs in a fresh kernel (time limit in seconds, memory limit in GiB,
+# network blocked); its checks run from a private copy of the course's code. Writes REPORT/grades.csv,
+# REPORT/summary.md and the executed copies (see README). Paths are relative to the course folder.
 SUBMISSIONS ?=
 REPORT ?= grades
 LAB ?=
+TIME_LIMIT ?= 600
+MEMORY_LIMIT ?= 4
+JOBS ?=
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [REPORT=grades] [LAB=03]"; exit 2; }
-	$(BIN)/python -m course_utils.grading "$(SUBMISSIONS)" --report "$(REPORT)" $(if $(LAB),--lab $(LAB))
+	$(BIN)/python -m course_utils.grading "$(SUBMISSIONS)" --report "$(REPORT)" $(if $(LAB),--lab $(LAB)) \
+		--time-limit $(TIME_LIMIT) --memory-limit $(MEMORY_LIMIT) $(if $(JOBS),--jobs $(JOBS))
 
 # Grades a generated class of Lab 00 submissions (correct, wrong, empty, broken, cheating) with real
 # kernels and checks the table cell by cell (about a minute on 2 cores). CI runs it after make test.

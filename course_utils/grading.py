@@ -56,6 +56,7 @@ class Lab:
     number: str
     title: str
     checks: list[str]
+    exercises: dict[str, str] = field(default_factory=dict)  # check -> "Exercise 1 · A ReLU RNN"
 
 
 @dataclass
@@ -79,10 +80,17 @@ def course_labs(root: Path) -> dict[str, Lab]:
     for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         title = TITLE.search("".join(cells[0]["source"]))
-        checks = [m.group(2) for c in cells if c["cell_type"] == "code"
-                  for m in CHECK_CALL.finditer("".join(c["source"]))]
-        labs[path.name[:2]] = Lab(path.name[:2], title.group(1).strip() if title else path.stem,
-                                  list(dict.fromkeys(checks)))
+        lab = Lab(path.name[:2], title.group(1).strip() if title else path.stem, [])
+        heading = ""
+        for cell in cells:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "markdown" and source.startswith("### Exercise"):
+                heading = source.splitlines()[0].removeprefix("### ").strip()
+            for match in CHECK_CALL.finditer(source) if cell["cell_type"] == "code" else []:
+                if match.group(2) not in lab.checks:
+                    lab.checks.append(match.group(2))
+                    lab.exercises[match.group(2)] = heading
+        labs[lab.number] = lab
     return labs
 
 
@@ -181,8 +189,6 @@ def {name}(check_name, *args, **kwargs):
         json.dump(verdict, file)
     return result
 '''
-# What the executed copy shows in place of that function, which holds the course's sources.
-GRADER_NOTE = "# (grader) defines the function the next cell's check call runs, from a private copy"
 
 
 def redirect_checks(notebook: dict, lab: str, checks: list[str], sources: dict, verdicts: Path,
@@ -200,6 +206,7 @@ def redirect_checks(notebook: dict, lab: str, checks: list[str], sources: dict, 
         if calls:
             cells.append({"cell_type": "code", "id": f"grader-{len(cells)}", "execution_count": None,
                           "metadata": {"grader": True}, "outputs": [], "source": function})
+            cell.setdefault("metadata", {})["grader_original"] = source  # put back in the executed copy
             cell["source"] = CHECK_CALL.sub(
                 lambda m: f'{name}("{m.group(2)}", ' if m.group(1) == lab and m.group(2) in where
                 else m.group(0), source)
@@ -264,14 +271,16 @@ def worker(job: dict) -> dict:
     except Exception as error:  # noqa: BLE001 (any failure of one notebook is reported, not raised)
         stopped = f"{type(error).__name__}: {str(error)[:200]}"
     errors = {}
-    for cell in notebook.cells:
-        if cell.metadata.get("grader"):
-            cell.source = GRADER_NOTE
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":  # IPython's cell file names differ at every run
                 message = re.sub(r"\(\d+\.py, line (\d+)\)", r"(line \1)", output["evalue"])
                 errors[str(index)] = f"{output['ename']}: {message}"[:300]
+    # The copy a teacher reads: the student's cells as written (the check calls ran through the grader).
+    notebook.cells = [cell for cell in notebook.cells if not cell.metadata.get("grader")]
+    for cell in notebook.cells:
+        if "grader_original" in cell.metadata:
+            cell.source = cell.metadata.pop("grader_original")
     nbformat.write(notebook, job["executed"])
     return {"stopped": stopped, "errors": errors}
 
@@ -337,14 +346,15 @@ def grade_class(submissions: Path, report: Path, *, jobs: int | None = None, tim
                 memory_gb: float = 4, only_lab: str | None = None) -> list[Graded]:
     """Grade every submission in ``submissions``; write ``grades.csv``, ``summary.md`` and executed copies."""
     root = course_root()
+    submissions, report = Path(submissions).resolve(), Path(report).resolve()
+    _check_report_folder(submissions, report)
     labs, sources = course_labs(root), read_sources(root)
-    found, graded = find_submissions(Path(submissions))
-    report = Path(report)
+    found, graded = find_submissions(submissions)
     if report.exists():
         shutil.rmtree(report)
     report.mkdir(parents=True)
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        results = pool.map(lambda item: grade_notebook(item[0], item[1], Path(submissions), report, labs,
+        results = pool.map(lambda item: grade_notebook(item[0], item[1], submissions, report, labs,
                                                        sources, time_limit, memory_gb, only_lab), found)
         graded += list(results)
     graded.sort(key=lambda g: (g.student, g.file))
@@ -352,6 +362,20 @@ def grade_class(submissions: Path, report: Path, *, jobs: int | None = None, tim
     write_csv(graded, labs, report / "grades.csv")
     (report / "summary.md").write_text(summary(graded, labs), encoding="utf-8")
     return graded
+
+
+REPORT_FILES = {"grades.csv", "summary.md", "executed"}
+
+
+def _check_report_folder(submissions: Path, report: Path) -> None:
+    """Refuse a report folder that would overwrite submissions or anything but an earlier report."""
+    if not submissions.is_dir():
+        raise FileNotFoundError(f"no folder of submissions at {submissions}")
+    if report == submissions or submissions in report.parents or report in submissions.parents:
+        raise ValueError(f"the report folder {report} and the submissions {submissions} must not overlap: "
+                         "choose a report folder outside the submissions")
+    if report.exists() and not {p.name for p in report.iterdir()} <= REPORT_FILES:
+        raise ValueError(f"{report} holds files that are not an earlier report: choose another report folder")
 
 
 def _mark_duplicates(graded: list[Graded]) -> None:
@@ -374,17 +398,22 @@ def counted(graded: list[Graded]) -> list[Graded]:
 
 
 def write_csv(graded: list[Graded], labs: dict[str, Lab], path: Path) -> None:
-    """One row per student and file; per check, its status and the hint a wrong answer got."""
+    """One row per student and file: checks right, then per check its status and its message.
+
+    The message is the hint of a ``not yet``, what is missing for ``no answer yet`` and the error of an
+    ``error``; it is empty for ``correct``.
+    """
     seen = sorted({g.lab for g in graded if g.lab in labs})
     checks = [(lab, check) for lab in seen for check in labs[lab].checks]
-    header = ["student", "file", "lab", "note"]
+    header = ["student", "file", "lab", "correct", "note"]
     for lab, check in checks:
         header += [f"lab{lab}.{check}", f"lab{lab}.{check} hint"]
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(header)
         for g in graded:
-            row = [g.student, g.file, g.lab, g.note]
+            score = f"{g.correct()} of {len(g.verdicts)}" if g.verdicts else ""
+            row = [g.student, g.file, g.lab, score, g.note]
             for lab, check in checks:
                 status, hint = g.verdicts.get(check, ("", "")) if g.lab == lab else ("", "")
                 row += [status, hint]
@@ -392,27 +421,35 @@ def write_csv(graded: list[Graded], labs: dict[str, Lab], path: Path) -> None:
 
 
 def summary(graded: list[Graded], labs: dict[str, Lab]) -> str:
-    """A markdown summary: per lab and check, how many got it right, and the hint most often given."""
+    """A markdown summary: per lab and exercise, how many got it right, and the hint most often given."""
     lines = ["# Grades", ""]
     rows = counted(graded)
     for lab in sorted({g.lab for g in rows}):
         students = [g for g in rows if g.lab == lab]
         lines += [f"## {labs[lab].title}: {len(students)} students", "",
-                  "| check | correct | not yet | no answer yet | error | most frequent hint |",
+                  "| exercise (check) | correct | not yet | no answer yet | error | most frequent hint |",
                   "|---|---|---|---|---|---|"]
         missed = []
         for check in labs[lab].checks:
             statuses = collections.Counter(g.verdicts[check][0] for g in students)
             hints = collections.Counter(g.verdicts[check][1] for g in students
-                                        if g.verdicts[check][0] in ("not yet", "error"))
-            hint, times = hints.most_common(1)[0] if hints else ("", 0)
+                                        if g.verdicts[check][0] == "not yet")
+            shown = ""
+            if hints:
+                hint, times = hints.most_common(1)[0]
+                others = f", {len(hints) - 1} other hints" if len(hints) > 1 else ""
+                shown = f"{hint[:120]} ({times}×{others})".replace("|", "/")
             share = statuses["correct"] / len(students)
             missed.append((share, check))
-            shown = f"{hint[:120]} ({times}×)" if hint else ""
-            lines.append(f"| `{check}` | {statuses['correct']} ({share:.0%}) | {statuses['not yet']} | "
-                         f"{statuses['no answer yet']} | {statuses['error']} | {shown.replace('|', '/')} |")
+            name = f"{labs[lab].exercises.get(check) or check} (`{check}`)"
+            lines.append(f"| {name} | {statuses['correct']} ({share:.0%}) | {statuses['not yet']} | "
+                         f"{statuses['no answer yet']} | {statuses['error']} | {shown} |")
         share, check = min(missed)
-        lines += ["", f"Most missed: `{check}` ({share:.0%} correct).", ""]
+        lines += ["", f"Most missed: {labs[lab].exercises.get(check) or check} ({share:.0%} correct).", ""]
+    errors = [f"- {g.student}, `{g.file}`, `{check}`: {hint}" for g in graded
+              for check, (status, hint) in g.verdicts.items() if status == "error"]
+    if errors:
+        lines += ["## Errors", ""] + errors + [""]
     problems = [g for g in graded if g.note]
     if problems:
         lines += ["## Notes", ""] + [f"- {g.student}, `{g.file}`: {g.note}" for g in problems] + [""]

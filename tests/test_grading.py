@@ -145,6 +145,8 @@ def test_correct_wrong_and_empty_answers(graded_class):
     hints = [rows["park", "park.ipynb"][f"lab00.{check} hint"] for check in CHECKS]
     assert all(hints) and "tanh" in hints[0], f"a wrong answer gets its check's hint: {hints}"
     assert rows["kim", "kim.ipynb"]["lab00.check_relu_rnn hint"] == ""
+    assert [rows[name, f"{name}.ipynb"]["correct"] for name in ("kim", "park", "lee")] == [
+        "3 of 3", "0 of 3", "0 of 3"]
 
 
 @pytest.mark.grade
@@ -196,17 +198,22 @@ def test_submissions_are_unchanged_and_executed_copies_are_kept(graded_class):
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
     assert after == before, "grading changed a submitted file"
     executed = json.loads((report / "executed" / "kim" / "kim.ipynb").read_text(encoding="utf-8"))
-    shown = "".join("".join(o.get("data", {}).get("text/plain", "")) for c in executed["cells"]
-                    for o in c.get("outputs", []))
-    assert "✅ Correct" in shown, "the executed copy shows what ran"
+    submitted = json.loads((folder / "kim.ipynb").read_text(encoding="utf-8"))
+    assert len(executed["cells"]) == len(submitted["cells"]), "the student's cells, none added"
+    cell = executed["cells"][check_cell(submitted, "check_relu_rnn")]
+    assert "".join(cell["source"]).endswith("lab00.check_relu_rnn(rnn_forward_relu)"), "as written"
+    shown = "".join("".join(o.get("data", {}).get("text/plain", "")) for o in cell["outputs"])
+    assert "✅ Correct" in shown, "with the verdict it got"
 
 
 @pytest.mark.grade
 def test_the_summary_names_the_most_missed_exercise_and_its_hint(graded_class):
     _, report, _, _ = graded_class
     summary = (report / "summary.md").read_text(encoding="utf-8")
-    assert "| check | correct | not yet | no answer yet | error | most frequent hint |" in summary
-    assert "Most missed:" in summary
+    assert "| exercise (check) | correct | not yet | no answer yet | error | most frequent hint |" in summary
+    assert "| Exercise 1 · A ReLU RNN (`check_relu_rnn`) |" in summary
+    assert "Most missed: Exercise" in summary
+    assert "- choi, `choi.ipynb`, `check_relu_prediction`: SyntaxError" in summary, "errors listed by name"
 
 
 # ---------------------------------------------------------------- fast tests, no kernel
@@ -253,3 +260,14 @@ def test_layouts_files_and_folders(tmp_path):
                                                              ("readme", "readme.txt", ignored)]
     with pytest.raises(FileNotFoundError, match="no folder of submissions"):
         grading.find_submissions(tmp_path / "missing")
+
+
+def test_a_report_folder_never_overwrites_submissions(tmp_path):
+    folder = tmp_path / "submissions"
+    write(folder / "kim.ipynb", LAB00)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep", encoding="utf-8")
+    for report in (folder, folder / "grades", tmp_path, tmp_path / "mine"):
+        with pytest.raises(ValueError, match="must not overlap|not an earlier report"):
+            grading.grade_class(folder, report)
+    assert (folder / "kim.ipynb").exists() and (tmp_path / "mine" / "notes.txt").exists()
