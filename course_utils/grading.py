@@ -185,7 +185,7 @@ def {name}(check_name, *args, **kwargs):
         for n in course_modules():
             del sys.modules[n]
         sys.modules.update(students)
-    with open({verdicts!r} + "/" + check_name + ".json", "w", encoding="utf-8") as file:
+    with open({verdicts!r} + "/" + check_name + "-{nonce}.json", "w", encoding="utf-8") as file:
         json.dump(verdict, file)
     return result
 '''
@@ -198,7 +198,8 @@ def redirect_checks(notebook: dict, lab: str, checks: list[str], sources: dict, 
     Returns the index of each check's cell in the changed notebook (``None``: the call was deleted).
     """
     name = f"_grade_{nonce}"
-    function = GRADER_FUNCTION.format(name=name, lab=lab, sources=sources, verdicts=str(verdicts))
+    function = GRADER_FUNCTION.format(name=name, lab=lab, sources=sources, verdicts=str(verdicts),
+                                      nonce=nonce)
     cells, where = [], dict.fromkeys(checks)
     for cell in notebook["cells"]:
         source = "".join(cell.get("source", "")) if cell.get("cell_type") == "code" else ""
@@ -310,7 +311,10 @@ def grade_notebook(student: str, path: Path, folder: Path, report: Path, labs: d
     with tempfile.TemporaryDirectory(prefix="grade-") as private:
         verdicts = Path(private) / "verdicts"  # never inside the folder the kernel works in
         verdicts.mkdir()
-        where = redirect_checks(notebook, lab, checks, sources, verdicts, secrets.token_hex(8))
+        # A random name for the grading function and the verdict files: code that runs before the check
+        # cannot know them, so it cannot leave a verdict of its own for the grader to find.
+        nonce = secrets.token_hex(8)
+        where = redirect_checks(notebook, lab, checks, sources, verdicts, nonce)
         work = Path(private) / "work"
         work.mkdir()
         executed = report / "executed" / student / path.name
@@ -322,16 +326,15 @@ def grade_notebook(student: str, path: Path, folder: Path, report: Path, labs: d
                                    "env": env, "time_limit": time_limit}), encoding="utf-8")
         outcome = _run_worker(job, time_limit, memory_gb)
         for check in checks:
-            graded.verdicts[check] = _verdict(check, where[check], verdicts, outcome)
+            graded.verdicts[check] = _verdict(where[check], verdicts / f"{check}-{nonce}.json", outcome)
     if outcome.get("stopped"):
         graded.note = f"stopped: {outcome['stopped']}"
     return graded
 
 
-def _verdict(check: str, cell: int | None, verdicts: Path, outcome: dict) -> tuple[str, str]:
+def _verdict(cell: int | None, file: Path, outcome: dict) -> tuple[str, str]:
     if cell is None:
         return "error", "check cell missing: the call to the check was deleted"
-    file = verdicts / f"{check}.json"
     if file.exists():
         status, message = json.loads(file.read_text(encoding="utf-8"))
         return (status, "" if status == "correct" else message)
@@ -468,7 +471,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(json.loads(Path(args.worker).read_text(encoding="utf-8")))))
+        job_file = Path(args.worker)
+        job = json.loads(job_file.read_text(encoding="utf-8"))
+        job_file.unlink()  # it names the verdict files: gone before any student code runs
+        print(json.dumps(worker(job)))
         return
     if args.submissions is None:
         parser.error("give the folder of submissions")

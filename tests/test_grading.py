@@ -102,6 +102,26 @@ CHEATS = {
 }
 
 
+# An answer that, when the check calls it, writes "correct" verdicts into the folders around the kernel's
+# working folder (where the grader keeps its verdicts), then ends the kernel before the grader can write.
+FAKE_VERDICTS = '''import os
+
+
+def rnn_forward_relu(x, W_x, W_h, b_x, b_h):
+    above = os.path.dirname(os.getcwd())
+    for folder in [above] + [os.path.join(above, name) for name in os.listdir(above)]:
+        for check in ("check_relu_rnn", "check_relu_prediction", "check_same_state_as_hello"):
+            try:
+                with open(os.path.join(folder, check + ".json"), "w") as file:
+                    file.write('["correct", ""]')
+            except OSError:
+                pass
+    os._exit(0)
+
+
+lab00.check_relu_rnn(rnn_forward_relu)'''
+
+
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class") / "submissions"
@@ -124,6 +144,7 @@ def graded_class(tmp_path_factory):
     write(folder / "cheat_stored.ipynb", stored_output_says_correct())
     for name, code in CHEATS.items():
         write(folder / f"cheat_{name}.ipynb", submission(WRONG, before_exercises=code))
+    write(folder / "cheat_fake_verdicts.ipynb", submission({**WRONG, "check_relu_rnn": FAKE_VERDICTS}))
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*") if p.is_file()}
     report = folder.parent / "report"
     grading.grade_class(folder, report, jobs=2, time_limit=30, memory_gb=2, only_lab="00")
@@ -179,8 +200,8 @@ def test_a_renamed_file_and_two_submissions_from_one_student(graded_class):
     first, final = rows["lim", "lim/00_rnn_intro.ipynb"], rows["lim", "lim/00_rnn_intro_final.ipynb"]
     assert "not counted" in first["note"] and "counted in the summary" in final["note"]
     summary = (report / "summary.md").read_text(encoding="utf-8")
-    # counted: kim, lee, park, choi, jung, kang, yoon, ahn, han, lim (final), 4 cheats
-    assert "Lab 11-0 · RNN intro: 14 students" in summary
+    # counted: kim, lee, park, choi, jung, kang, yoon, ahn, han, lim (final), 5 cheats
+    assert "Lab 11-0 · RNN intro: 15 students" in summary
 
 
 @pytest.mark.grade
@@ -190,6 +211,8 @@ def test_cheating_does_not_get_a_green_verdict(graded_class):
     for name in CHEATS:
         row = rows[f"cheat_{name}", f"cheat_{name}.ipynb"]
         assert "correct" not in statuses(row), f"{name}: {statuses(row)}"
+    fake = rows["cheat_fake_verdicts", "cheat_fake_verdicts.ipynb"]
+    assert statuses(fake) == ["error"] * 3 and fake["note"].startswith("stopped: kernel died"), fake
 
 
 @pytest.mark.grade
