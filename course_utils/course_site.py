@@ -59,11 +59,11 @@ def stage_sources(source: Path, root: Path) -> None:
     home += _toctree("Worked solutions", [f"notebooks/solutions/{n.stem}" for n in solutions])
     (source / "README.md").write_text(home, encoding="utf-8")
     shutil.copytree(SITE_CONFIG, source, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-    mathjax = source / "_static" / "mathjax"
-    mathjax.mkdir(parents=True)
+    mathjax, copy = _mathjax_folder(), source / "_static" / "mathjax"
+    copy.mkdir(parents=True)
     extensions = Path("input") / "tex" / "extensions"  # what tex-svg.js loads when a formula needs it
-    shutil.copy2(_mathjax_folder() / "tex-svg.js", mathjax / "tex-svg.js")
-    shutil.copytree(_mathjax_folder() / extensions, mathjax / extensions)
+    shutil.copy2(mathjax / "tex-svg.js", copy / "tex-svg.js")
+    shutil.copytree(mathjax / extensions, copy / extensions)
 
 
 def build_site(output: Path, root: Path | None = None) -> Path:

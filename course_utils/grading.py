@@ -12,8 +12,8 @@ Which lab a notebook is comes from its content (the title and its ``labNN.check_
 file name, so a renamed file is graded as the lab it is.
 
 How a verdict is made, so that a notebook cannot fool its own checks: the submission is copied, and in
-the copy every ``labNN.check_x(...)`` call is redirected to a grading function that the grader puts
-into that cell. The function loads a private copy of ``course_utils``, from sources the grader read
+the copy every ``labNN.check_x(...)`` call is redirected to a grading function that the grader defines
+in a cell just before it. The function loads a private copy of ``course_utils``, from sources the grader read
 before any student code ran, calls the check on the student's answer and writes the verdict to a file
 whose path the notebook never saw. Redefining a check, patching ``CheckResult``, printing a fake verdict,
 editing a stored output or rewriting the course's files therefore changes nothing. This is not a sandbox:
@@ -46,7 +46,6 @@ from course_utils.paths import course_root
 CHECK_CALL = re.compile(r"\blab(\d\d)\.(check_\w+)\s*\(")
 TITLE = re.compile(r"^#\s+(.+)$", re.MULTILINE)
 OUTPUT_LIMIT = 1_000_000  # characters of printed output kept per cell; the rest is dropped
-STATUSES = ("correct", "not yet", "no answer yet")
 
 
 @dataclass
@@ -55,8 +54,12 @@ class Lab:
 
     number: str
     title: str
-    checks: list[str]
-    exercises: dict[str, str] = field(default_factory=dict)  # check -> "Exercise 1 · A ReLU RNN"
+    exercises: dict[str, str] = field(default_factory=dict)  # check -> "Exercise 1 · A ReLU RNN", in order
+
+    @property
+    def checks(self) -> list[str]:
+        """The lab's checks, in the order its exercises call them."""
+        return list(self.exercises)
 
 
 @dataclass
@@ -68,6 +71,7 @@ class Graded:
     lab: str = ""
     verdicts: dict[str, tuple[str, str]] = field(default_factory=dict)  # check -> (status, hint)
     note: str = ""
+    counted: bool = True  # False for a student's duplicate that another submission outscores
 
     def correct(self) -> int:
         """How many checks this file got right."""
@@ -75,21 +79,19 @@ class Graded:
 
 
 def course_labs(root: Path) -> dict[str, Lab]:
-    """The course's labs, read from its notebooks: {"03": Lab("03", "Lab 11-3 · ...", [checks])}."""
+    """The course's labs, read from its notebooks: {"03": Lab("03", "Lab 11-3 · ...", {check: heading})}."""
     labs = {}
     for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         title = TITLE.search("".join(cells[0]["source"]))
-        lab = Lab(path.name[:2], title.group(1).strip() if title else path.stem, [])
+        lab = Lab(path.name[:2], title.group(1).strip() if title else path.stem)
         heading = ""
         for cell in cells:
             source = "".join(cell["source"])
             if cell["cell_type"] == "markdown" and source.startswith("### Exercise"):
                 heading = source.splitlines()[0].removeprefix("### ").strip()
             for match in CHECK_CALL.finditer(source) if cell["cell_type"] == "code" else []:
-                if match.group(2) not in lab.checks:
-                    lab.checks.append(match.group(2))
-                    lab.exercises[match.group(2)] = heading
+                lab.exercises.setdefault(match.group(2), heading)
         labs[lab.number] = lab
     return labs
 
@@ -201,16 +203,19 @@ def redirect_checks(notebook: dict, lab: str, checks: list[str], sources: dict, 
     function = GRADER_FUNCTION.format(name=name, lab=lab, sources=sources, verdicts=str(verdicts),
                                       nonce=nonce)
     cells, where = [], dict.fromkeys(checks)
+
+    def graded(call: re.Match) -> bool:  # a call of one of this lab's checks
+        return call.group(1) == lab and call.group(2) in where
+
     for cell in notebook["cells"]:
         source = "".join(cell.get("source", "")) if cell.get("cell_type") == "code" else ""
-        calls = [m.group(2) for m in CHECK_CALL.finditer(source) if m.group(1) == lab and m.group(2) in where]
+        calls = [m.group(2) for m in CHECK_CALL.finditer(source) if graded(m)]
         if calls:
             cells.append({"cell_type": "code", "id": f"grader-{len(cells)}", "execution_count": None,
                           "metadata": {"grader": True}, "outputs": [], "source": function})
             cell.setdefault("metadata", {})["grader_original"] = source  # put back in the executed copy
             cell["source"] = CHECK_CALL.sub(
-                lambda m: f'{name}("{m.group(2)}", ' if m.group(1) == lab and m.group(2) in where
-                else m.group(0), source)
+                lambda m: f'{name}("{m.group(2)}", ' if graded(m) else m.group(0), source)
             cell["outputs"] = []  # a stored output is never read: the verdict comes from running the check
             for check in calls:
                 where[check] = len(cells)
@@ -350,9 +355,9 @@ def grade_class(submissions: Path, report: Path, *, jobs: int | None = None, tim
     """Grade every submission in ``submissions``; write ``grades.csv``, ``summary.md`` and executed copies."""
     root = course_root()
     submissions, report = Path(submissions).resolve(), Path(report).resolve()
+    found, graded = find_submissions(submissions)
     _check_report_folder(submissions, report)
     labs, sources = course_labs(root), read_sources(root)
-    found, graded = find_submissions(submissions)
     if report.exists():
         shutil.rmtree(report)
     report.mkdir(parents=True)
@@ -372,8 +377,6 @@ REPORT_FILES = {"grades.csv", "summary.md", "executed"}
 
 def _check_report_folder(submissions: Path, report: Path) -> None:
     """Refuse a report folder that would overwrite submissions or anything but an earlier report."""
-    if not submissions.is_dir():
-        raise FileNotFoundError(f"no folder of submissions at {submissions}")
     if report == submissions or submissions in report.parents or report in submissions.parents:
         raise ValueError(f"the report folder {report} and the submissions {submissions} must not overlap: "
                          "choose a report folder outside the submissions")
@@ -390,14 +393,15 @@ def _mark_duplicates(graded: list[Graded]) -> None:
         if len(copies) > 1:
             best = max(copies, key=Graded.correct)
             for g in copies:
-                counted = "counted in the summary" if g is best else "not counted (another scores higher)"
+                g.counted = g is best
+                counted = "counted in the summary" if g.counted else "not counted (another scores higher)"
                 note = f"{len(copies)} submissions of lab {lab} from this student; this one is {counted}"
                 g.note = "; ".join(filter(None, [g.note, note]))
 
 
 def counted(graded: list[Graded]) -> list[Graded]:
     """The rows the summary counts: graded ones, one per student and lab (the best of duplicates)."""
-    return [g for g in graded if g.verdicts and "not counted" not in g.note]
+    return [g for g in graded if g.verdicts and g.counted]
 
 
 def write_csv(graded: list[Graded], labs: dict[str, Lab], path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_notebooks import MARKDOWN_IMAGE
 
 from course_utils.course_site import build_site
 
@@ -103,7 +104,7 @@ def count_images(notebook: Path) -> int:
     """Markdown images plus stored image outputs: each should be one <img> in the page."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     markdown = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    in_markdown = len(re.findall(r"!\[.*?\]\(", markdown))
+    in_markdown = len(MARKDOWN_IMAGE.findall(markdown))
     in_outputs = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
     return in_markdown + in_outputs
 
