@@ -4,10 +4,12 @@ Only things a student has already seen written out once live here: picking a
 device, seeding, character and word vocabularies, sliding windows, a training
 loop with a progress bar, a loss plot, an accuracy score, a checked loader of
 daily stock prices, and paths to the course's ``data/`` and ``image/``
-folders. The models a lab is about stay in the lab's notebook.
+folders, and the language the self-checks answer in. The models a lab is
+about stay in the lab's notebook.
 """
 
 from course_utils.device import get_device, seed_everything
+from course_utils.language import set_language
 from course_utils.ohlcv import load_ohlcv
 from course_utils.paths import course_root, data_path, image_path
 from course_utils.training import accuracy, plot_losses, train_loop
@@ -26,6 +28,7 @@ __all__ = [
     "load_ohlcv",
     "plot_losses",
     "seed_everything",
+    "set_language",
     "sliding_windows",
     "train_loop",
 ]

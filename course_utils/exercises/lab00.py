@@ -55,8 +55,8 @@ def check_relu_rnn(rnn_forward_relu: Callable | None) -> CheckResult:
     output, h_last = returned
     if tuple(output.shape) != (2, 6, 3) or tuple(h_last.shape) != (2, 3):
         return not_yet(
-            f"for a (2, 6, 4) input and hidden size 3, output should be (batch, seq_len, hidden) and "
-            f"h_last (batch, hidden); got {tuple(output.shape)} and {tuple(h_last.shape)}."
+            "for a (2, 6, 4) input and hidden size 3, output should be (batch, seq_len, hidden) and "
+            "h_last (batch, hidden); got {0} and {1}.", tuple(output.shape), tuple(h_last.shape)
         )
     output, h_last = output.detach().cpu(), h_last.detach().cpu()
     if (output < 0).any():
@@ -108,7 +108,7 @@ def check_relu_prediction(answer: object) -> CheckResult:
         return no_answer_yet("replace None with your prediction, a number.")
     prediction = as_number(answer)
     if prediction is None or not math.isfinite(prediction):
-        return not_yet(f"the answer is a number; got {answer!r}.")
+        return not_yet("the answer is a number; got {0!r}.", answer)
     largest = _relu_rnn_largest_state()
     if largest / 10 <= prediction <= largest * 10:
         return correct("the right size: the state is multiplied by 1.5 at every step, so it grows "
@@ -151,7 +151,7 @@ def check_same_state_as_hello(answer: object) -> CheckResult:
     chosen = {word.strip().lower() for word in answer} - {"hello"}
     unknown = chosen - set(WORDS_TO_COMPARE)
     if unknown:
-        return not_yet(f"choose among {WORDS_TO_COMPARE}; {sorted(unknown)} is not one of them.")
+        return not_yet("choose among {0}; {1} is not one of them.", WORDS_TO_COMPARE, sorted(unknown))
     states = _final_states_without_memory(["hello", *WORDS_TO_COMPARE])
     same = {word for word in WORDS_TO_COMPARE if torch.allclose(states[word], states["hello"], atol=1e-6)}
     if chosen == same:

@@ -19,6 +19,7 @@ from course_utils.exercises.checking import (
     correct,
     exercise_check,
     is_placeholder,
+    message,
     no_answer_yet,
     not_yet,
 )
@@ -55,7 +56,7 @@ def check_lowest_memory_free_loss(answer: object) -> CheckResult:
         return no_answer_yet("replace None with the lowest loss you worked out.")
     loss = as_number(answer)
     if loss is None or not math.isfinite(loss):
-        return not_yet(f"the answer is a number, a mean loss; got {answer!r}.")
+        return not_yet("the answer is a number, a mean loss; got {0!r}.", answer)
     steps = len(SAMPLE) - 1
     lowest = _lowest_memory_free_loss(SAMPLE)
     if math.isclose(loss, lowest, abs_tol=5e-3):
@@ -63,15 +64,17 @@ def check_lowest_memory_free_loss(answer: object) -> CheckResult:
                        "without memory.")
     spaces = SAMPLE[:-1].count(" ")
     hints = [
-        (0.0, "a model without memory gives every occurrence of a character the same guess: "
-              "can it be sure at every step?"),
-        (_lowest_memory_free_loss(HIHELLO), "that is hihello's loss; count the followers in the sentence."),
-        (lowest * steps, "that is a sum over the steps; the loss is their mean."),
-        (lowest * steps / spaces, "the loss is the mean over all 15 steps; the other steps cost 0."),
-        (lowest / math.log(2), "cross-entropy uses the natural logarithm, not log base 2."),
-        (lowest / math.log(10), "cross-entropy uses the natural logarithm, not log base 10."),
-        (spaces * math.log(3) / steps, "after a space, one follower comes twice: the best guess gives it "
-                                       "a larger share than the others."),
+        (0.0, message("a model without memory gives every occurrence of a character the same guess: "
+              "can it be sure at every step?")),
+        (_lowest_memory_free_loss(HIHELLO), message("that is hihello's loss; count the followers in the "
+                                                    "sentence.")),
+        (lowest * steps, message("that is a sum over the steps; the loss is their mean.")),
+        (lowest * steps / spaces, message("the loss is the mean over all 15 steps; the other steps cost 0.")),
+        (lowest / math.log(2), message("cross-entropy uses the natural logarithm, not log base 2.")),
+        (lowest / math.log(10), message("cross-entropy uses the natural logarithm, not log base 10.")),
+        (spaces * math.log(3) / steps, message("after a space, one follower comes twice: the best guess "
+                                               "gives it "
+                                       "a larger share than the others.")),
     ]
     for wrong, hint in hints:
         if math.isclose(loss, wrong, abs_tol=5e-3):
@@ -97,20 +100,20 @@ def _correct_characters(model: object, hidden_size: int) -> int:
         Hint: ``model`` is not a model of the sample with an ``nn.RNN`` of ``hidden_size`` units.
     """
     if not isinstance(model, nn.Module):
-        raise Hint(f"train_sample_model should return the trained model; got {type(model).__name__}.")
+        raise Hint("train_sample_model should return the trained model; got {0}.", type(model).__name__)
     rnns = [module for module in model.modules() if isinstance(module, nn.RNN)]
     if not rnns:
         raise Hint("the check looks for the nn.RNN inside your model, as in section 7: there is none.")
     if rnns[0].hidden_size != hidden_size:
-        raise Hint(f"train_sample_model({hidden_size}) built an RNN with hidden size {rnns[0].hidden_size}: "
-                   "pass hidden_size on to the model.")
+        raise Hint("train_sample_model({0}) built an RNN with hidden size {1}: "
+                   "pass hidden_size on to the model.", hidden_size, rnns[0].hidden_size)
     parameter = next(model.parameters())
     x, y = _sample_tensors(parameter.device)
     try:
         with torch.no_grad():
             logits = model(x)
     except Exception as error:  # noqa: BLE001 (any error in a student's model becomes a hint)
-        raise Hint(f"running your model on the sample raised {type(error).__name__}: {error}") from error
+        raise Hint("running your model on the sample raised {0}: {1}", type(error).__name__, error) from error
     if not isinstance(logits, torch.Tensor) or tuple(logits.shape) != (1, len(SAMPLE) - 1, 10):
         raise Hint("your model should return logits of shape (batch, seq_len, vocab_size), as CharRNN does.")
     return int((logits[0].argmax(dim=-1) == y).sum())
@@ -175,7 +178,7 @@ def check_smallest_hidden_size(answer: object, train_sample_model: Callable | No
         return no_answer_yet("write train_sample_model, then replace None with the smallest hidden size.")
     size = as_whole_number(answer)
     if size is None:
-        return not_yet(f"the answer is a whole number; got {answer!r}.")
+        return not_yet("the answer is a whole number; got {0!r}.", answer)
     if size not in HIDDEN_SIZES:
         return not_yet("the exercise compares hidden sizes 1, 2, 3 and 4: answer one of them.")
     steps = len(SAMPLE) - 1
@@ -185,8 +188,8 @@ def check_smallest_hidden_size(answer: object, train_sample_model: Callable | No
         model = call_answer(train_sample_model, hidden_size)
         scores[hidden_size] = _correct_characters(model, hidden_size)
     if scores[size] < steps:
-        return not_yet(f"your model with hidden size {size} gets {scores[size]} of the {steps} characters "
-                       "right, not all.")
+        return not_yet("your model with hidden size {0} gets {1} of the {2} characters "
+                       "right, not all.", size, scores[size], steps)
     if any(scores[h] == steps for h in range(1, size)):
         return not_yet("with your train_sample_model a smaller hidden size also gets every character right.")
     if size != _smallest_as_specified(next(model.parameters()).device):

@@ -84,13 +84,15 @@ def check_ambiguous_pieces(ambiguous_pieces: Callable | None) -> CheckResult:
         returned = call_answer(ambiguous_pieces, text, length)
         pieces = _as_pieces(returned)
         if pieces is None:
-            return not_yet(f"return the pieces themselves, a set of strings; got {type(returned).__name__}.")
+            return not_yet("return the pieces themselves, a set of strings; got {0}.",
+                           type(returned).__name__)
         expected = _ambiguous(text, length)
         if pieces == expected:
             continue
         wrong_lengths = sorted({len(p) for p in pieces if len(p) != length})
         if wrong_lengths:
-            return not_yet(f"for length={length} your pieces have {wrong_lengths[0]} characters: off by one?")
+            return not_yet("for length={0} your pieces have {1} characters: off by one?",
+                           length, wrong_lengths[0])
         if pieces == _repeated(text, length):
             return not_yet("a piece that always comes back with the same next character is not ambiguous.")
         if pieces == _ambiguous(text, length, count_the_end=True):
@@ -143,14 +145,14 @@ def check_one_layer_model(model: nn.Module | None) -> CheckResult:
     if is_placeholder(model):
         return no_answer_yet("replace None with your trained one-layer model.")
     if isinstance(model, torch.optim.Optimizer):
-        return not_yet(f"this is the optimizer ({type(model).__name__}): pass the model it trained.")
+        return not_yet("this is the optimizer ({0}): pass the model it trained.", type(model).__name__)
     if not isinstance(model, nn.Module):
-        return not_yet(f"pass the model itself (a CharRNN); got an object of type {type(model).__name__}.")
+        return not_yet("pass the model itself (a CharRNN); got an object of type {0}.", type(model).__name__)
     layers = _recurrent_layers(model)
     if layers is None:
         return not_yet("the model has no recurrent layer: pass the lab's CharRNN.")
     if layers != 1:
-        return not_yet(f"this model has {layers} recurrent layers; the exercise is about num_layers=1.")
+        return not_yet("this model has {0} recurrent layers; the exercise is about num_layers=1.", layers)
     vocab = CharVocab(PASSAGE)
     pairs = sliding_windows(PASSAGE, 10)
     x_ids = torch.tensor([vocab.encode(x_text) for x_text, _ in pairs])  # (170, 10)
@@ -161,13 +163,13 @@ def check_one_layer_model(model: nn.Module | None) -> CheckResult:
     logits = returned[0] if isinstance(returned, tuple) else returned
     if not torch.is_tensor(logits) or tuple(logits.shape) != (len(pairs), 10, len(vocab)):
         shape = tuple(logits.shape) if torch.is_tensor(logits) else type(logits).__name__
-        return not_yet(f"for 170 windows of 10 the logits should be (170, 10, vocab_size); got {shape}.")
+        return not_yet("for 170 windows of 10 the logits should be (170, 10, vocab_size); got {0}.", shape)
     share = _rebuild_share(logits.detach().cpu().argmax(dim=-1), vocab)
     if share >= _REBUILD_BAR:
         return correct("one layer rebuilds the passage too: the second layer is not needed here.")
     if share >= 0.8:
-        return not_yet(f"it rebuilds {share:.1%} of the passage, not yet 99 %: train it for more epochs.")
-    return not_yet(f"it rebuilds only {share:.1%} of the passage: is it trained, with its own optimizer?")
+        return not_yet("it rebuilds {0:.1%} of the passage, not yet 99 %: train it for more epochs.", share)
+    return not_yet("it rebuilds only {0:.1%} of the passage: is it trained, with its own optimizer?", share)
 
 
 class _TinyCharRNN(nn.Module):
@@ -269,7 +271,8 @@ def check_greedy(greedy: Callable | None) -> CheckResult:
                 returned = call_answer(greedy, model, prompt, length)
             if not isinstance(returned, str):
                 kind = type(returned).__name__
-                return not_yet(f"return the text as a string (vocab.chars or vocab.decode help); got {kind}.")
+                return not_yet("return the text as a string (vocab.chars or vocab.decode help); got "
+                               "{0}.", kind)
             texts.append(returned)
         if len(set(texts)) > 1:
             return not_yet(
@@ -284,7 +287,7 @@ def check_greedy(greedy: Callable | None) -> CheckResult:
         if not returned.startswith(prompt):
             return not_yet("the text should start with the prompt, as sample's does.")
         if len(returned) != len(prompt) + length:
-            return not_yet(f"asked for {length} new characters, got {len(returned) - len(prompt)}.")
+            return not_yet("asked for {0} new characters, got {1}.", length, len(returned) - len(prompt))
         if returned == _greedy(model, vocab, prompt, length, carry=False):
             return not_yet("the first new character is right, later ones are not: carry the hidden state h.")
         if returned == _greedy(model, vocab, prompt, length, step=0):

@@ -108,7 +108,8 @@ def _scaled_closes(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
         output = call_answer(model, x)
     if not torch.is_tensor(output) or tuple(output.shape) != (len(x), 1):
         got = tuple(output.shape) if torch.is_tensor(output) else type(output).__name__
-        raise Hint(f"for windows (windows, {WINDOW}, 5) the model should return (windows, 1); got {got}.")
+        raise Hint("for windows (windows, {0}, 5) the model should return (windows, 1); got {1}.",
+                   WINDOW, got)
     return output.detach()
 
 
@@ -226,22 +227,25 @@ def check_leak(leak: dict | None, leaky_model: nn.Module | None) -> CheckResult:
     """
     model_missing = is_placeholder(leaky_model)
     if is_placeholder(leak) or isinstance(leak, dict) and all(is_placeholder(v) for v in leak.values()):
-        also = ", and pass the level model you retrained on the leaky windows" if model_missing else ""
-        return no_answer_yet(f"fill in the three values of the dict{also}.")
+        if model_missing:
+            return no_answer_yet("fill in the three values of the dict, and pass the level model you "
+                                 "retrained "
+                                 "on the leaky windows.")
+        return no_answer_yet("fill in the three values of the dict.")
     if not isinstance(leak, dict) or set(leak) != set(LEAK_KEYS):
         return not_yet("use the dict of the exercise, with its three keys, and fill in its values.")
     missing = [key for key in LEAK_KEYS if is_placeholder(leak[key])]
     if missing:
-        return no_answer_yet(f"fill in {', '.join(repr(key) for key in missing)}.")
+        return no_answer_yet("fill in {0}.", ', '.join(repr(key) for key in missing))
     if model_missing:
         return no_answer_yet("now pass the level model you retrained on the leaky windows, too.")
     rmse_key = LEAK_KEYS[2]
     if isinstance(leak[rmse_key], (tuple, list)) and len(leak[rmse_key]) == 2:
-        return not_yet(f"{rmse_key!r} is one number: rmse_mae returns (RMSE, MAE), take the RMSE.")
+        return not_yet("{0!r} is one number: rmse_mae returns (RMSE, MAE), take the RMSE.", rmse_key)
     values = {key: _number(leak[key]) for key in LEAK_KEYS}
     for key, value in values.items():
         if value is None:
-            return not_yet(f"{key!r} should be a number; got {leak[key]!r}.")
+            return not_yet("{0!r} should be a number; got {1!r}.", key, leak[key])
     train_max, test_max, rmse = values.values()
     facts = _leak_facts()
 
@@ -325,11 +329,13 @@ def check_make_windows(make_windows_of: Callable | None) -> CheckResult:
         x, y = pair
         expected_x, expected_y = _windows_expected(rows, window)
         if x.dim() == 3 and x.shape[1] == WINDOW != window:
-            return not_yet(f"for window={window} yours hold {WINDOW} days: use the argument, not WINDOW.")
+            return not_yet("for window={0} yours hold {1} days: use the argument, not WINDOW.",
+                           window, WINDOW)
         if x.dim() != 3 or x.shape[1:] != (window, 5):
-            return not_yet(f"for window={window}, x should be (windows, window, 5); got {tuple(x.shape)}.")
+            return not_yet("for window={0}, x should be (windows, window, 5); got {1}.",
+                           window, tuple(x.shape))
         if y.dim() != 2 or y.shape[1] != 1:
-            return not_yet(f"y should be one close per window, shape (windows, 1); got {tuple(y.shape)}.")
+            return not_yet("y should be one close per window, shape (windows, 1); got {0}.", tuple(y.shape))
         if len(x) != len(y):
             return not_yet("x and y should have as many windows each.")
         if len(x) != len(expected_x):
@@ -340,7 +346,7 @@ def check_make_windows(make_windows_of: Callable | None) -> CheckResult:
             return not_yet("your target is the window's last day, which the input holds: take the next day.")
         for column in range(5):
             if column != CLOSE and torch.allclose(y, rows[window:, column : column + 1]):
-                return not_yet(f"the target is the close, column CLOSE; yours is column {column}.")
+                return not_yet("the target is the close, column CLOSE; yours is column {0}.", column)
         if not torch.allclose(y, expected_y):
             return not_yet("the target should be the close of the day right after the window.")
     return correct("any window length now, and every target the day after its window.")
@@ -378,13 +384,13 @@ def check_up_labels(up_labels: Callable | None) -> CheckResult:
     device = get_device()
     returned = call_answer(up_labels, x.to(device), y.to(device))
     if not torch.is_tensor(returned):
-        return not_yet(f"return a tensor of labels; got {type(returned).__name__}.")
+        return not_yet("return a tensor of labels; got {0}.", type(returned).__name__)
     if tuple(returned.shape) == (len(y), len(y)):
         return not_yet("your labels are (windows, windows): y (windows, 1) against a (windows,) broadcasts.")
     if tuple(returned.shape) != tuple(y.shape):
-        return not_yet(f"the labels should have the shape of y, (windows, 1); got {tuple(returned.shape)}.")
+        return not_yet("the labels should have the shape of y, (windows, 1); got {0}.", tuple(returned.shape))
     if not returned.is_floating_point():
-        return not_yet(f"BCEWithLogitsLoss needs float labels (0.0 and 1.0), not {returned.dtype}.")
+        return not_yet("BCEWithLogitsLoss needs float labels (0.0 and 1.0), not {0}.", returned.dtype)
     labels = returned.detach().cpu()
     if not ((labels == 0) | (labels == 1)).all():
         return not_yet("the labels should be 0.0 or 1.0, not a size of the move.")

@@ -10,11 +10,13 @@ from torch.nn.utils.rnn import pad_sequence
 from course_utils.exercises.checking import (
     CheckResult,
     Hint,
+    Message,
     as_whole_number,
     call_answer,
     correct,
     exercise_check,
     is_placeholder,
+    message,
     no_answer_yet,
     not_yet,
 )
@@ -52,19 +54,19 @@ def _reversed(n: int) -> str:
 
 
 _DIGIT_MISTAKES: list[tuple[Callable[[int], str], str]] = [
-    (_digits, "these are the digits in their original order: reverse them."),
-    (lambda n: str(n)[::-1], "the digits must be separate tokens: put a space between them."),
+    (_digits, message("these are the digits in their original order: reverse them.")),
+    (lambda n: str(n)[::-1], message("the digits must be separate tokens: put a space between them.")),
     (
         lambda n: " ".join(str(int(str(n)[::-1]))),
-        "a zero went missing (try 120): reverse the string of digits, not the number.",
+        message("a zero went missing (try 120): reverse the string of digits, not the number."),
     ),
     (
         lambda n: " ".join(f"{n:03d}"[::-1]),
-        "short numbers got extra zeros: 7 has one digit, not three.",
+        message("short numbers got extra zeros: 7 has one digit, not three."),
     ),
     (
         lambda n: _reversed(n) + " <eos>",
-        "leave <eos> out of the string: encode(..., add_eos=True) appends it.",
+        message("leave <eos> out of the string: encode(..., add_eos=True) appends it."),
     ),
 ]
 
@@ -94,7 +96,8 @@ def check_reversed_digits(reversed_digits: Callable | None) -> CheckResult:
         if all(tokens[n] == mistake(n).split() for n in tokens):
             return not_yet(hint)
     wrong = next(n for n in tokens if tokens[n] != _reversed(n).split())
-    return not_yet(f"{wrong} gets {returned[wrong]!r}: it should hold the digits of {wrong}, last one first.")
+    return not_yet("{0} gets {1!r}: it should hold the digits of {2}, last one first.",
+                   wrong, returned[wrong], wrong)
 
 
 def _greedy_ids(model: nn.Module, source: torch.Tensor, max_len: int) -> list[list[int]]:
@@ -123,20 +126,20 @@ def _encoder_rows(model: nn.Module) -> int | None:
     return None if embedding is None else embedding.num_embeddings
 
 
-def _vocabulary_hint(rows: int, words_vocab: WordVocab, train_numbers: list[int]) -> str:
+def _vocabulary_hint(rows: int, words_vocab: WordVocab, train_numbers: list[int]) -> Message:
     """What is wrong when the encoder's embedding is too small for the lab's ``words_vocab``."""
     exercise_2_size = len(WordVocab(_number_words(n) for n in train_numbers[:100]))
     if rows == exercise_2_size:
-        return (
-            f"the encoder's embedding has {rows} rows, one per token of Exercise 2's vocabulary (first 100 "
+        return message(
+            "the encoder's embedding has {0} rows, one per token of Exercise 2's vocabulary (first 100 "
             "numbers), but the held-out inputs come encoded with the lab's words_vocab of all 800 training "
-            f"numbers ({len(words_vocab)} tokens): encode the reversed pairs with the lab's vocabularies, "
-            "build the model with their sizes and train again."
+            "numbers ({1} tokens): encode the reversed pairs with the lab's vocabularies, "
+            "build the model with their sizes and train again.", rows, len(words_vocab)
         )
-    return (
-        f"the encoder's embedding has {rows} rows, fewer than the {len(words_vocab)} tokens of the lab's "
+    return message(
+        "the encoder's embedding has {0} rows, fewer than the {1} tokens of the lab's "
         "words_vocab (the words of the 800 training numbers), so it cannot read every input: build the "
-        "encoder with len(words_vocab) and train again."
+        "encoder with len(words_vocab) and train again.", rows, len(words_vocab)
     )
 
 
@@ -189,8 +192,8 @@ def check_reversed_model(model: nn.Module | None) -> CheckResult:
             "with the reversed targets before training."
         )
     return not_yet(
-        f"held-out exact match {reversed_exact:.0%} is below 90 %: train it as in the lab "
-        "(12 epochs, teacher forcing 1.0) on the reversed targets."
+        "held-out exact match {0:.0%} is below 90 %: train it as in the lab "
+        "(12 epochs, teacher forcing 1.0) on the reversed targets.", reversed_exact
     )
 
 
@@ -212,7 +215,7 @@ def check_unknown_word_count(answer: int | None) -> CheckResult:
         return not_yet("give a count of held-out numbers, not a share.")
     count = as_whole_number(answer)
     if count is None:
-        return not_yet(f"the answer is a count, one whole number; got {type(answer).__name__}.")
+        return not_yet("the answer is a count, one whole number; got {0}.", type(answer).__name__)
     train_numbers, held_out_numbers = _split()
     small = WordVocab(_number_words(n) for n in train_numbers[:100])
 
@@ -223,17 +226,23 @@ def check_unknown_word_count(answer: int | None) -> CheckResult:
     if count == expected:
         return correct("those inputs reach the encoder with a word missing: no model can be sure of them.")
     hints = {
-        with_unknown(small, train_numbers[100:]): "you counted training numbers: count the held-out ones.",
-        with_unknown(small, train_numbers[100:] + held_out_numbers): "count the 200 held-out numbers only.",
-        len(held_out_numbers) - expected: "you counted the held-out numbers without an unknown word.",
+        with_unknown(small, train_numbers[100:]): message("you counted training numbers: count the "
+                                                          "held-out ones."),
+        with_unknown(small, train_numbers[100:] + held_out_numbers): message("count the 200 held-out "
+                                                                             "numbers only."),
+        len(held_out_numbers) - expected: message("you counted the held-out numbers without an unknown "
+                                                  "word."),
         len(set(WordVocab(_number_words(n) for n in train_numbers).words) - set(small.words)): (
-            "that is how many words the small vocabulary lacks; count the held-out numbers that use one."
+            message("that is how many words the small vocabulary lacks; count the held-out numbers that "
+                    "use one.")
         ),
         with_unknown(WordVocab(_number_words(n) for n in range(100)), held_out_numbers): (
-            "build the vocabulary from the first 100 of train_numbers, not from the numbers 0 to 99."
+            message("build the vocabulary from the first 100 of train_numbers, not from the numbers 0 to 99.")
         ),
-        0: "with the vocabulary of all 800 training numbers no word is unknown: build it from the first 100.",
+        0: message("with the vocabulary of all 800 training numbers no word is unknown: build it from "
+                   "the first 100."),
     }
     hints.pop(expected, None)
-    fallback = "encode each held-out input with the small vocabulary and count the inputs that contain <unk>."
+    fallback = message("encode each held-out input with the small vocabulary and count the inputs that "
+                       "contain <unk>.")
     return not_yet(hints.get(count, fallback))

@@ -15,6 +15,7 @@ from course_utils.exercises.checking import (
     correct,
     exercise_check,
     is_placeholder,
+    message,
     no_answer_yet,
     not_yet,
 )
@@ -75,7 +76,8 @@ def check_bidirectional_model(model: nn.Module | None) -> CheckResult:
         scores = call_answer(model, x.to(device), lengths)
         if not torch.is_tensor(scores) or tuple(scores.shape) != (len(x), 2):
             shape = tuple(scores.shape) if torch.is_tensor(scores) else type(scores).__name__
-            return not_yet(f"for a batch of strings the model should return (batch, 2) scores; got {shape}.")
+            return not_yet("for a batch of strings the model should return (batch, 2) scores; got "
+                           "{0}.", shape)
         scores_more_padding = call_answer(model, more_padding.to(device), lengths)
     scores, scores_more_padding = scores.detach().cpu(), scores_more_padding.detach().cpu()
     if not torch.allclose(scores, scores_more_padding, atol=1e-5):
@@ -83,17 +85,18 @@ def check_bidirectional_model(model: nn.Module | None) -> CheckResult:
     held_out_accuracy = (scores.argmax(dim=1) == labels).float().mean().item()
     if held_out_accuracy >= 0.85:
         silent = _silent_direction(model, x.to(device), lengths, scores)
-        if silent:
-            return not_yet(
-                f"its scores do not change when the {silent} direction is silenced: "
-                "does the head read both directions' h_n?"
-            )
+        if silent == "forward":
+            return not_yet("its scores do not change when the forward direction is silenced: "
+                           "does the head read both directions' h_n?")
+        if silent == "backward":
+            return not_yet("its scores do not change when the backward direction is silenced: "
+                           "does the head read both directions' h_n?")
         return correct("packed and bidirectional, it labels at least 85 % of the held-out strings right.")
     if held_out_accuracy <= 0.65:
-        return not_yet(f"held-out accuracy {held_out_accuracy:.0%} is near chance: is the model trained?")
+        return not_yet("held-out accuracy {0:.0%} is near chance: is the model trained?", held_out_accuracy)
     return not_yet(
-        f"held-out accuracy {held_out_accuracy:.0%} is below 85 %: train it as long as the lab's model, "
-        "with a head that reads both directions."
+        "held-out accuracy {0:.0%} is below 85 %: train it as long as the lab's model, "
+        "with a head that reads both directions.", held_out_accuracy
     )
 
 
@@ -161,8 +164,8 @@ def check_left_padded_run(left_padded_run: Callable | None) -> CheckResult:
     output, h_n = (t.detach().cpu() for t in returned)
     if tuple(output.shape) != (4, 7, 4):
         return not_yet(
-            f"for 4 sequences (the longest has 7 steps) and hidden size 4, output should be "
-            f"(batch, longest, hidden); got {tuple(output.shape)}."
+            "for 4 sequences (the longest has 7 steps) and hidden size 4, output should be "
+            "(batch, longest, hidden); got {0}.", tuple(output.shape)
         )
     h_n = _as_h_n(h_n, 4, 4)
     if h_n is None:
@@ -212,23 +215,25 @@ def check_mean_over_real_steps(mean_over_real_steps: Callable | None) -> CheckRe
         return not_yet("return one tensor of shape (batch, hidden).")
     returned = returned.detach().cpu().float()  # a float64 answer is compared as float32
     if tuple(returned.shape) != (4, 3):
-        return not_yet(f"for outputs (4, 7, 3) the result is (batch, hidden); got {tuple(returned.shape)}.")
+        return not_yet("for outputs (4, 7, 3) the result is (batch, hidden); got {0}.", tuple(returned.shape))
     masked_sum, per_row = _masked_sum(outputs, lengths), lengths[:, None]  # (4, 3), (4, 1)
     if torch.allclose(returned, masked_sum / per_row, atol=1e-5):
         return correct("each row is the mean of its real steps: the padding neither adds nor divides.")
     one_more, one_less = _masked_sum(outputs, lengths + 1), _masked_sum(outputs, lengths - 1)
     last_steps = torch.stack([outputs[i, 7 - n :].mean(dim=0) for i, n in enumerate(lengths.tolist())])
     mistakes = [
-        (outputs.mean(dim=1), "the padded steps are in your mean: multiply by the mask first."),
-        (masked_sum / 7, "masked right, but you divide by max_len: divide each row by its own length."),
-        (masked_sum, "that is a sum over the real steps, not a mean."),
-        (one_more / per_row, "the mask lets in one padded step."),
-        (one_more / (per_row + 1).clamp(max=7), "the mask lets in one padded step."),
-        (masked_sum / (per_row + 1), "divide by the number of real steps, not one more."),
-        (one_less / per_row, "the mask leaves out each row's last real step."),
-        (one_less / (per_row - 1), "the mask leaves out each row's last real step."),
-        (last_steps, "the real steps are at the start of each row: the padding comes after them."),
-        ((outputs.sum(dim=1) - masked_sum) / per_row, "the mask keeps the padded steps, not the real ones."),
+        (outputs.mean(dim=1), message("the padded steps are in your mean: multiply by the mask first.")),
+        (masked_sum / 7, message("masked right, but you divide by max_len: divide each row by its own "
+                                 "length.")),
+        (masked_sum, message("that is a sum over the real steps, not a mean.")),
+        (one_more / per_row, message("the mask lets in one padded step.")),
+        (one_more / (per_row + 1).clamp(max=7), message("the mask lets in one padded step.")),
+        (masked_sum / (per_row + 1), message("divide by the number of real steps, not one more.")),
+        (one_less / per_row, message("the mask leaves out each row's last real step.")),
+        (one_less / (per_row - 1), message("the mask leaves out each row's last real step.")),
+        (last_steps, message("the real steps are at the start of each row: the padding comes after them.")),
+        ((outputs.sum(dim=1) - masked_sum) / per_row, message("the mask keeps the padded steps, not the "
+                                                              "real ones.")),
     ]
     for wrong, hint in mistakes:
         if torch.allclose(returned, wrong, atol=1e-5):

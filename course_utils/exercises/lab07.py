@@ -11,6 +11,7 @@ from course_utils.device import get_device
 from course_utils.exercises.checking import (
     CheckResult,
     Hint,
+    Message,
     as_bool,
     as_number,
     as_whole_number,
@@ -18,6 +19,7 @@ from course_utils.exercises.checking import (
     correct,
     exercise_check,
     is_placeholder,
+    message,
     no_answer_yet,
     not_yet,
 )
@@ -48,10 +50,11 @@ def _number_entry(answer: dict, key: str) -> float:
     value = as_number(answer[key])
     if value is None:
         if isinstance(answer[key], torch.Tensor):
-            raise Hint(f"{key!r} should be one number, not a tensor of shape {tuple(answer[key].shape)}.")
-        raise Hint(f"{key!r} should be a number; got {type(answer[key]).__name__}.")
+            raise Hint("{0!r} should be one number, not a tensor of shape {1}.",
+                       key, tuple(answer[key].shape))
+        raise Hint("{0!r} should be a number; got {1}.", key, type(answer[key]).__name__)
     if not math.isfinite(value):
-        raise Hint(f"{key!r} is {value}: measure it again.")
+        raise Hint("{0!r} is {1}: measure it again.", key, value)
     return value
 
 
@@ -65,20 +68,24 @@ def _check_power(value: float) -> None:
     if _close(value, sigma_1**STEPS_BACK):
         return
     if _close(value, sigma_1**STEPS_BACK, rel_tol=0.1):
-        raise Hint(f"{KEPT!r} is close but rounded: compute σ(1) rather than typing a few digits.")
+        raise Hint("{0!r} is close but rounded: compute σ(1) rather than typing a few digits.", KEPT)
     mistakes = {
-        sigma_1 ** (STEPS_BACK + 1): "one factor per step back: from step 0 to step 49 is 49 steps, not 50.",
-        sigma_1 ** (STEPS_BACK - 1): "one factor per step back: from step 0 to step 49 is 49 steps, not 48.",
-        (1 / (1 + math.exp(-3))) ** STEPS_BACK: "that is the gate of a bias of 3; this exercise is about 1.",
-        0.5**STEPS_BACK: "that is σ(0), PyTorch's default gate; compute it for a bias of 1.",
-        math.tanh(1) ** STEPS_BACK: "a gate uses the logistic sigmoid σ, not tanh.",
-        sigma_1 * STEPS_BACK: "the factors multiply, one per step: a power, not a product with 49.",
-        1.0: "apply the sigmoid to the bias before taking the power.",
+        sigma_1 ** (STEPS_BACK + 1): message("one factor per step back: from step 0 to step 49 is 49 "
+                                             "steps, not 50."),
+        sigma_1 ** (STEPS_BACK - 1): message("one factor per step back: from step 0 to step 49 is 49 "
+                                             "steps, not 48."),
+        (1 / (1 + math.exp(-3))) ** STEPS_BACK: message("that is what a gate with a bias of 3 keeps over 49 "
+                                                        "steps; this exercise is about a bias of 1."),
+        0.5**STEPS_BACK: message("that is what σ(0), PyTorch's default gate, keeps over 49 steps; compute it "
+                                 "for a bias of 1."),
+        math.tanh(1) ** STEPS_BACK: message("a gate uses the logistic sigmoid σ, not tanh."),
+        sigma_1 * STEPS_BACK: message("the factors multiply, one per step: a power, not a product with 49."),
+        1.0: message("apply the sigmoid to the bias before taking the power."),
     }
     for mistaken, hint in mistakes.items():
         if _close(value, mistaken):
-            raise Hint(f"{KEPT!r}: {hint}")
-    raise Hint(f"{KEPT!r}: a forget gate at σ(1) keeps that share per step; take it 49 times over.")
+            raise Hint("{0!r}: {1}", KEPT, hint)
+    raise Hint("{0!r}: a forget gate at σ(1) keeps that share per step; take it 49 times over.", KEPT)
 
 
 def _check_ratio(ratio: float) -> None:
@@ -95,7 +102,8 @@ def _check_ratio(ratio: float) -> None:
         )
     sigma_1 = 1 / (1 + math.exp(-1))
     if _close(ratio, sigma_1**STEPS_BACK, rel_tol=0.1):
-        raise Hint(f"'ratio at init' is the guess of {KEPT!r}: measure the ratio with gradient_by_distance.")
+        raise Hint("'ratio at init' is the guess of {0!r}: measure the ratio with "
+                   "gradient_by_distance.", KEPT)
     if ratio > high:
         raise Hint(
             "'ratio at init' is as large as with a forget bias of 3: is the forget bias of the model you "
@@ -131,20 +139,21 @@ def _trained_accuracy(model: object) -> float:
     forget_bias = (forget_ih + forget_hh).mean().item()
     if not FORGET_BIAS_AFTER_TRAINING[0] <= forget_bias <= FORGET_BIAS_AFTER_TRAINING[1]:
         raise Hint(
-            f"'trained model' has forget-gate biases of {forget_bias:.2f} on average; one that started at 1 "
-            'stays near 1 in training: is it the "LSTM, bias 1" model?'
+            "'trained model' has forget-gate biases of {0:.2f} on average; one that started at 1 "
+            'stays near 1 in training: is it the "LSTM, bias 1" model?', forget_bias
         )
     sequences, signals = _held_out_sequences(next(model.parameters()).device)
     with torch.no_grad():
         logits = call_answer(model, sequences)
     if not torch.is_tensor(logits) or tuple(logits.shape) != (len(signals), N_SIGNALS):
         shape = tuple(logits.shape) if torch.is_tensor(logits) else type(logits).__name__
-        raise Hint(f"'trained model' should return (batch, 4) logits for (batch, 50) sequences; got {shape}.")
+        raise Hint("'trained model' should return (batch, 4) logits for (batch, 50) sequences; got "
+                   "{0}.", shape)
     accuracy = (logits.argmax(dim=-1).cpu() == signals).float().mean().item()
     if accuracy > NEAR_CHANCE:
         raise Hint(
-            f"'trained model' labels {accuracy:.1%} of the held-out sequences, far above chance: is it "
-            '"LSTM, bias 1" (not "LSTM"), trained at length 50 with the lab\'s 300 steps?'
+            "'trained model' labels {0:.1%} of the held-out sequences right, far above chance: is it "
+            '"LSTM, bias 1" (not "LSTM"), trained at length 50 with the lab\'s 300 steps?', accuracy
         )
     return accuracy
 
@@ -172,15 +181,15 @@ def check_forget_bias_one(answer: dict | None) -> CheckResult:
     if is_placeholder(answer):
         return no_answer_yet("fill in the dictionary with your four answers.")
     if not isinstance(answer, dict):
-        return not_yet(f"answer with the dictionary of the exercise cell; got {type(answer).__name__}.")
+        return not_yet("answer with the dictionary of the exercise cell; got {0}.", type(answer).__name__)
     missing = [key for key in FORGET_BIAS_KEYS if key not in answer]
     if missing:
-        return not_yet(f"the dictionary should have the keys {FORGET_BIAS_KEYS}; {missing} are missing.")
+        return not_yet("the dictionary should have the keys {0}; {1} are missing.", FORGET_BIAS_KEYS, missing)
     empty = [key for key in FORGET_BIAS_KEYS if is_placeholder(answer[key])]
     if len(empty) == len(FORGET_BIAS_KEYS):
         return no_answer_yet("replace the Nones with your numbers, your trained model and your conclusion.")
     if empty:
-        return no_answer_yet(f"fill in {', '.join(map(repr, empty))} too.")
+        return no_answer_yet("fill in {0} too.", ', '.join(map(repr, empty)))
     _check_power(_number_entry(answer, KEPT))
     _check_ratio(_number_entry(answer, "ratio at init"))
     accuracy = _trained_accuracy(answer["trained model"])
@@ -189,8 +198,8 @@ def check_forget_bias_one(answer: dict | None) -> CheckResult:
         return not_yet("'enough' should be True or False.")
     if enough:
         return not_yet(
-            f"'enough': your trained model labels {accuracy:.1%} of the held-out sequences; "
-            f"chance is {CHANCE:.0%}."
+            "'enough': your trained model labels {0:.1%} of the held-out sequences; "
+            "chance is {1:.0%}.", accuracy, CHANCE
         )
     return correct(
         "your trained model scores about chance on the held-out sequences: a gate at σ(1) keeps about "
@@ -282,7 +291,7 @@ def check_truncated_logits(truncated_logits: Callable | None) -> CheckResult:
     logits = call_answer(truncated_logits, model, sequences)
     if not torch.is_tensor(logits) or tuple(logits.shape) != (4, 4):
         shape = tuple(logits.shape) if torch.is_tensor(logits) else type(logits).__name__
-        return not_yet(f"return the head's logits for the last step, (batch, 4) = (4, 4); got {shape}.")
+        return not_yet("return the head's logits for the last step, (batch, 4) = (4, 4); got {0}.", shape)
     if not torch.allclose(logits.detach().cpu(), expected, atol=1e-4):
         if torch.allclose(logits.detach().cpu(), from_zero, atol=1e-4):
             return not_yet("h is not carried: pass each chunk's last h into the next chunk (detached).")
@@ -303,9 +312,13 @@ def check_truncated_logits(truncated_logits: Callable | None) -> CheckResult:
         return not_yet("no gradient reaches the inputs: detach h between chunks, not the last output.")
     steps_back = LENGTH - int(reached.int().argmax())
     if steps_back != CHUNK or not reached[-CHUNK:].all():
-        hint = " (chunk(10) makes 10 chunks; split(10) makes chunks of 10 steps)" * (steps_back == 5)
-        steps = f"{steps_back} step{'s' * (steps_back != 1)}"
-        return not_yet(f"the gradient reaches {steps} back, not one chunk of {CHUNK}{hint}.")
+        if steps_back == 5:
+            return not_yet("the gradient reaches 5 steps back, not one chunk of {0} (chunk(10) makes 10 "
+                           "chunks; "
+                           "split(10) makes chunks of 10 steps).", CHUNK)
+        if steps_back == 1:
+            return not_yet("the gradient reaches 1 step back, not one chunk of {0}.", CHUNK)
+        return not_yet("the gradient reaches {0} steps back, not one chunk of {1}.", steps_back, CHUNK)
     return correct("the values are those of the uncut run, and the gradient stops at the last chunk.")
 
 
@@ -322,18 +335,22 @@ def _stacked_count(blocks: int, input_size: int, hidden_size: int) -> int:
     return first + second
 
 
-def _count_mistakes(kind: str, input_size: int, hidden_size: int) -> dict[int, str]:
+def _count_mistakes(kind: str, input_size: int, hidden_size: int) -> dict[int, Message]:
     """The counts that typical mistakes give for ``kind`` at these sizes, with a hint for each."""
     g, i, h = GATE_BLOCKS[kind], input_size, hidden_size
     other = GATE_BLOCKS["GRU" if kind == "LSTM" else "LSTM"]
     return {
-        2 * g * h * (i + h + 2): "the second layer reads the first layer's hidden state, not the input.",
-        g * h * (i + 3 * h + 2): "each layer has two bias vectors per block, b_ih and b_hh: you counted one.",
-        g * h * (i + 3 * h): "you counted the weight matrices but no bias.",
-        g * h * (i + h + 2): "num_layers=2 stacks two layers: you counted one.",
-        g * h * (i + h + 4): "the recurrent weights W_hh (hidden x hidden, per block and layer) are missing.",
-        h * (i + 3 * h + 4): f"that is a two-layer plain RNN: an {kind} has one set of weights per block.",
-        other * h * (i + 3 * h + 4): f"count the {kind}'s blocks again (section 3).",
+        2 * g * h * (i + h + 2): message("the second layer reads the first layer's hidden state, not "
+                                         "the input."),
+        g * h * (i + 3 * h + 2): message("each layer has two bias vectors per block, b_ih and b_hh: you "
+                                         "counted one."),
+        g * h * (i + 3 * h): message("you counted the weight matrices but no bias."),
+        g * h * (i + h + 2): message("num_layers=2 stacks two layers: you counted one."),
+        g * h * (i + h + 4): message("the recurrent weights W_hh (hidden x hidden, per block and layer) "
+                                     "are missing."),
+        h * (i + 3 * h + 4): message("that is a two-layer plain RNN: an {0} has one set of weights per "
+                                     "block.", kind),
+        other * h * (i + 3 * h + 4): message("count the {0}'s blocks again (section 3).", kind),
     }
 
 
@@ -359,17 +376,18 @@ def check_two_layer_parameters(two_layer_parameters: Callable | None) -> CheckRe
             returned = call_answer(two_layer_parameters, kind, input_size, hidden_size)
             count = as_whole_number(returned)
             if count is None:
-                return not_yet(f"return a whole number (an int); for {kind!r} it returned {returned!r}.")
+                return not_yet("return a whole number (an int); for {0!r} it returned {1!r}.", kind, returned)
             if count == _stacked_count(blocks, input_size, hidden_size):
                 continue
             where = f"{kind}, input_size={input_size}, hidden_size={hidden_size}"
             if (input_size, hidden_size) != SIZES[0]:  # every count at the lab's sizes was right
                 return not_yet(
-                    f"right for the lab's sizes, wrong for {where}: does the formula use input_size "
-                    "and hidden_size (no numbers typed in)?"
+                    "right for the lab's sizes, wrong for {0}: does the formula use input_size "
+                    "and hidden_size (no numbers typed in)?", where
                 )
             hint = _count_mistakes(kind, input_size, hidden_size).get(
-                count, "list each layer's four tensors (weight_ih_l0, ..., then _l1) with their shapes."
+                count, message("list each layer's four tensors (weight_ih_l0, ..., then _l1) with their "
+                               "shapes.")
             )
-            return not_yet(f"{where}: {hint}")
+            return not_yet("{0}: {1}", where, hint)
     return correct("four blocks for the LSTM, three for the GRU; the second layer reads hidden_size inputs.")

@@ -16,6 +16,7 @@ from course_utils.exercises.checking import (
     correct,
     exercise_check,
     is_placeholder,
+    message,
     no_answer_yet,
     not_yet,
 )
@@ -47,19 +48,25 @@ def _weights_hint(weights: torch.Tensor, mask: torch.Tensor) -> str | None:
     """A hint when weights ``(batch, steps, source_len)`` are not a softmax over the real words."""
     padding = ~mask.unsqueeze(1).expand_as(weights)  # (batch, steps, source_len)
     if (weights[~padding].nan_to_num(0.0) == 0).all():
-        return "the real words get no weight: -inf goes where source_mask is False (the <pad> positions)."
+        return message("the real words get no weight: -inf goes where source_mask is False (the <pad> "
+                       "positions).")
     sums_to_one = torch.allclose(weights.sum(dim=-1), torch.ones(weights.shape[:2]), atol=1e-5)
     over_steps = weights.sum(dim=1)[mask]  # (real words,): 1 each if the softmax ran over the steps
     if not sums_to_one and torch.allclose(over_steps, torch.ones_like(over_steps), atol=1e-5):
-        return "the weights sum to 1 over the decoder steps: take the softmax over the source words (dim=-1)."
+        return message("the weights sum to 1 over the decoder steps: take the softmax over the source "
+                       "words (dim=-1).")
     if not sums_to_one and (weights[padding] == 0).all():
-        return "the weights do not sum to 1: mask the scores before the softmax, not the weights after it."
+        return message("the weights do not sum to 1: mask the scores before the softmax, not the "
+                       "weights after it.")
     if not sums_to_one:
-        return "the weights of each step should sum to 1 over the source words: a softmax over the last axis?"
+        return message("the weights of each step should sum to 1 over the source words: a softmax over "
+                       "the last axis?")
     if weights[padding].abs().max() > 1e-6:
         if weights[padding].max() > 1e-3:
-            return "padded positions get weight: set their scores to -inf before the softmax (not 0)."
-        return "padded positions get a tiny weight: use -inf, not a large negative number, for the padding."
+            return message("padded positions get weight: set their scores to -inf before the softmax "
+                           "(not 0).")
+        return message("padded positions get a tiny weight: use -inf, not a large negative number, for "
+                       "the padding.")
     return None
 
 
@@ -106,7 +113,7 @@ def check_additive_attention(additive_attention: Callable | None) -> CheckResult
     if tuple(context.shape) != (batch, steps, hidden) or tuple(weights.shape) != (batch, steps, lengths[0]):
         return not_yet(
             "context should be (batch, steps, hidden) and weights (batch, steps, source_len); got "
-            f"{tuple(context.shape)} and {tuple(weights.shape)}."
+            "{0} and {1}.", tuple(context.shape), tuple(weights.shape)
         )
 
     def softmax_of(scores: torch.Tensor) -> torch.Tensor:  # (batch, steps, source_len), masked with -inf
@@ -116,13 +123,14 @@ def check_additive_attention(additive_attention: Callable | None) -> CheckResult
         s = states.unsqueeze(2)  # (batch, steps, 1, hidden)
         h = encoder_outputs.unsqueeze(1)  # (batch, 1, source_len, hidden)
         expected = softmax_of(v(torch.tanh(W_s(s) + W_h(h))).squeeze(-1))  # (batch, steps, source_len)
+        no_tanh = message("the scores miss the tanh between W_s(s_t) + W_h(h_i) and v.")
+        swapped = message("W_s and W_h are swapped: W_s is for the decoder states, W_h for the encoder "
+                          "outputs.")
+        dot = message("these are dot-product weights: score with v(tanh(W_s(s_t) + W_h(h_i))).")
         mistakes = {
-            "the scores miss the tanh between W_s(s_t) + W_h(h_i) and v.": v(W_s(s) + W_h(h)).squeeze(-1),
-            "W_s and W_h are swapped: W_s is for the decoder states, W_h for the encoder outputs.": v(
-                torch.tanh(W_h(s) + W_s(h))
-            ).squeeze(-1),
-            "these are dot-product weights: score with v(tanh(W_s(s_t) + W_h(h_i))).": states
-            @ encoder_outputs.transpose(1, 2),
+            no_tanh: v(W_s(s) + W_h(h)).squeeze(-1),  # (batch, steps, source_len)
+            swapped: v(torch.tanh(W_h(s) + W_s(h))).squeeze(-1),
+            dot: states @ encoder_outputs.transpose(1, 2),
         }
     if torch.allclose(weights, expected, atol=1e-5):
         if torch.allclose(context, expected @ encoder_outputs, atol=1e-5):
@@ -196,7 +204,8 @@ def check_additive_decoder(decoder_class: type[nn.Module] | None) -> CheckResult
     }
     for name, (shape, expected_shape, meaning) in shapes.items():
         if shape != expected_shape:
-            return not_yet(f"{name} should be {meaning}; for batch 3, 4 steps, 5 source words got {shape}.")
+            return not_yet("{0} should be {1}; for batch 3, 4 steps, 5 source words got {2}.",
+                           name, meaning, shape)
     hint = _weights_hint(weights, mask)
     if hint is not None:
         return not_yet(hint)
@@ -237,12 +246,12 @@ def check_reversed_digits(as_reversed_digits: Callable | None) -> CheckResult:
     if all(answer == " ".join(map(str, digits[::-1])) for answer, digits in zip(answers, cases, strict=True)):
         return correct("the target starts with the digit of the last word read.")
     mistakes = [
-        ("the digits are still in reading order: reverse them.", lambda d: " ".join(map(str, d))),
-        ("write digits, not words: the target is digits, the source words.", lambda d: " ".join(
+        (message("the digits are still in reading order: reverse them."), lambda d: " ".join(map(str, d))),
+        (message("write digits, not words: the target is digits, the source words."), lambda d: " ".join(
             DIGIT_WORDS[i] for i in reversed(d))),
-        ("separate the digits with spaces, as as_digits does: WordVocab splits on spaces.", lambda d: "".join(
-            map(str, reversed(d)))),
-        ("the digits are sorted: keep the order of the input, read backwards.", lambda d: " ".join(
+        (message("separate the digits with spaces, as as_digits does: WordVocab splits on spaces."),
+         lambda d: "".join(map(str, reversed(d)))),
+        (message("the digits are sorted: keep the order of the input, read backwards."), lambda d: " ".join(
             map(str, sorted(d, reverse=True)))),
     ]
     for hint, wrong in mistakes:
@@ -344,16 +353,20 @@ def check_reversed_alignment(reversed_alignment: Callable | None) -> CheckResult
         return not_yet("return the share as a number (a float, as alignment does).")
     variants = _alignment_variants(source, target, looks_at)
     if abs(answer - variants["right"]) < 1e-6:
-        return correct("the aligned word of output step t is now word lengths - 1 - t, counted per sentence.")
+        return correct("the aligned word of output step t is now the word at position lengths - 1 - t, "
+                       "counted per sentence.")
     if answer > 1:
         return not_yet("return a share between 0 and 1, as alignment does, not a percentage.")
     hints = {
-        "forward": "this is the forward alignment (word t for step t): the reversed task reads backwards.",
-        "padded length": "count back from each sentence's own last word, not from the padded length.",
-        "off by one": "off by one: positions count from 0, so where is the last word of a sentence?",
-        "with eos": "the <eos> step has no word of its own: count the digit steps only.",
-        "every step": "count the digit steps only: not <eos> and not the padded steps after it.",
-        "per sentence": "pool the digit steps of all sentences, as alignment does: no share per sentence.",
+        "forward": message("this is the forward alignment (word t for step t): the reversed task reads "
+                           "backwards."),
+        "padded length": message("count back from each sentence's own last word, not from the padded "
+                                 "length."),
+        "off by one": message("off by one: positions count from 0, so where is the last word of a sentence?"),
+        "with eos": message("the <eos> step has no word of its own: count the digit steps only."),
+        "every step": message("count the digit steps only: not <eos> and not the padded steps after it."),
+        "per sentence": message("pool the digit steps of all sentences, as alignment does: no share per "
+                                "sentence."),
     }
     for variant, hint in hints.items():
         if abs(answer - variants[variant]) < 1e-6:
@@ -436,13 +449,15 @@ def check_long_model(model: nn.Module | None) -> CheckResult:
         model.train(was_training)
     exact = 100 * right.float().mean().item()
     if exact >= LONG_MODEL_THRESHOLD:
-        return correct(f"at least {LONG_MODEL_THRESHOLD} % of 200 new inputs of 9-12 words come out right.")
+        return correct("at least {0} % of 200 new inputs of 9-12 words come out right.", LONG_MODEL_THRESHOLD)
     if reversed_right.float().mean().item() > right.float().mean().item():
         return not_yet("the model writes the digits in reverse: train it on as_digits, not reversed targets.")
     is_digit = (output != WordVocab.eos_id) & (output != WordVocab.pad_id)  # (200, 13)
     stops = torch.where(is_digit.all(dim=1), output.shape[1], (~is_digit).float().argmax(dim=1))  # (200,)
     written = stops.float().mean().item()
-    too_short = f"only {exact:.0f} % exact (at least {LONG_MODEL_THRESHOLD} % needed), and it writes "
     if written < 9.5:
-        return not_yet(too_short + f"{written:.1f} digits on average: did it train on 9 to 12 words?")
-    return not_yet(too_short + "enough digits: is it the attention model, trained as long as in the lab?")
+        return not_yet("only {0:.0f} % exact (at least {1} % needed), and it writes {2:.1f} digits on "
+                       "average: "
+                       "did it train on 9 to 12 words?", exact, LONG_MODEL_THRESHOLD, written)
+    return not_yet("only {0:.0f} % exact (at least {1} % needed), and it writes enough digits: is it the "
+                   "attention model, trained as long as in the lab?", exact, LONG_MODEL_THRESHOLD)

@@ -55,14 +55,14 @@ def _seventh_languages(languages: object) -> tuple[str, ...]:
     """The student's seven language codes, checked; a :class:`Hint` when they are not the lab's six and pt."""
     if not isinstance(languages, (list, tuple, dict)) or not all(isinstance(c, str) for c in languages):
         raise Hint(
-            "'languages' should be the seven language codes in label order, e.g. list(LANGUAGES)."
+            "'languages' should be the seven language codes in label order: the six of LANGUAGES, then 'pt'."
         )
     codes = tuple(languages)
     if NEW_LANGUAGE not in codes:
         raise Hint("'languages' has no Portuguese: add \"pt\" to the six languages.")
     if sorted(codes) != sorted((*SIX, NEW_LANGUAGE)):
         raise Hint(
-            f"'languages' should be the lab's six languages and \"pt\", each once; got {list(codes)}."
+            "'languages' should be the lab's six languages and \"pt\", each once; got {0}.", list(codes)
         )
     return codes
 
@@ -89,12 +89,12 @@ def check_seventh_language(answer: dict | None) -> CheckResult:
     if is_placeholder(answer):
         return no_answer_yet("train a model on the seven languages and fill in the dictionary.")
     if not isinstance(answer, dict) or any(key not in answer for key in SEVENTH_KEYS):
-        return not_yet(f"answer with the dictionary of the exercise cell, with the keys {SEVENTH_KEYS}.")
+        return not_yet("answer with the dictionary of the exercise cell, with the keys {0}.", SEVENTH_KEYS)
     empty = [key for key in SEVENTH_KEYS if is_placeholder(answer[key])]
     if len(empty) == len(SEVENTH_KEYS):
         return no_answer_yet("train a model on the seven languages and fill in the dictionary.")
     if empty:
-        return no_answer_yet(f"fill in {', '.join(map(repr, empty))} too.")
+        return no_answer_yet("fill in {0} too.", ', '.join(map(repr, empty)))
     codes = _seventh_languages(answer["languages"])
     model, vocab = answer["model"], answer["vocab"]
     if isinstance(model, (tuple, list)) and any(isinstance(item, nn.Module) for item in model):
@@ -116,7 +116,7 @@ def check_seventh_language(answer: dict | None) -> CheckResult:
         logits = call_answer(model, pad_sequence(ids, batch_first=True).to(device), lengths)
     if not torch.is_tensor(logits) or tuple(logits.shape) != (len(held_out), len(codes)):
         shape = tuple(logits.shape) if torch.is_tensor(logits) else type(logits).__name__
-        return not_yet(f"for a batch of words the model should return (batch, 7) logits; got {shape}.")
+        return not_yet("for a batch of words the model should return (batch, 7) logits; got {0}.", shape)
     labels = torch.tensor([label for _, label in held_out])
     guesses = logits.argmax(dim=-1).cpu()  # (n,)
     if (guesses == labels).float().mean().item() < TRAINED:
@@ -169,13 +169,13 @@ def check_accuracy_by_length(accuracy_by_length: Callable | None) -> CheckResult
     expected = {n: _right(words, labels, predicted, n) / sum(len(w) == n for w in words) for n in lengths}
     returned = call_answer(accuracy_by_length, list(words), list(labels), list(predicted))
     if not isinstance(returned, dict):
-        return not_yet(f"return a dictionary {{length: accuracy}}; got {type(returned).__name__}.")
+        return not_yet("return a dictionary {{length: accuracy}}; got {0}.", type(returned).__name__)
     if all(isinstance(key, str) for key in returned):
         return not_yet("the keys should be the lengths as numbers (3, 4, ...), not strings.")
     got = {int(key): float(value) for key, value in returned.items()}
     if set(got) != set(expected):
         return not_yet(
-            f"for words of 3, 4 and 6 letters the keys should be those lengths; got {sorted(got)}."
+            "for words of 3, 4 and 6 letters the keys should be those lengths; got {0}.", sorted(got)
         )
     if all(math.isclose(got[n], 100 * expected[n], abs_tol=1e-6) for n in expected):
         return not_yet("give each accuracy as a share between 0 and 1, not a percentage.")
@@ -260,28 +260,28 @@ def check_german_looking(words: list[str] | None) -> CheckResult:
     if not isinstance(words, (list, tuple)) or not all(isinstance(w, str) for w in words):
         return not_yet("pass a list of words (strings), as sample_word returns them.")
     if len(words) != SAMPLES:
-        return not_yet(f"pass exactly {SAMPLES} sampled words; got {len(words)}.")
+        return not_yet("pass exactly {0} sampled words; got {1}.", SAMPLES, len(words))
     if not all(w.isalpha() for w in words):
         bad = next(w for w in words if not w.isalpha())
         return not_yet(
-            f"{bad!r} is not a word of letters: leave out the start and end markers (and empty words)."
+            "{0!r} is not a word of letters: leave out the start and end markers (and empty words).", bad
         )
     if len(set(words)) < MIN_DISTINCT:
-        return not_yet(f"only {len(set(words))} of the 20 words differ: sample at a higher temperature.")
+        return not_yet("only {0} of the 20 words differ: sample at a higher temperature.", len(set(words)))
     listed = {w for code in SIX for w in top_n_list(code, WORDS_PER_LANGUAGE)}
     new = sum(w not in listed for w in words)
     if new < MIN_NEW:
         return not_yet(
-            f"only {new} of the 20 words are new; the rest are in the word lists: raise the temperature."
+            "only {0} of the 20 words are new; the rest are in the word lists: raise the temperature.", new
         )
     predict = _bigram_classifier()
     german = sum(predict(w) == GERMAN for w in words)
     if german < MIN_GERMAN:
         return not_yet(
-            f"only {german} of the 20 words look German to the bigram classifier: is the model trained "
-            "on the German training words only, and is the temperature too high?"
+            "only {0} of the 20 words look German to the bigram classifier: is the model trained "
+            "on the German training words only, and is the temperature too high?", german
         )
     return correct(
-        f"at least {MIN_NEW} of the 20 words are new, and the bigram classifier takes at least {MIN_GERMAN} "
-        "of them for German (chance: about 3)."
+        "at least {0} of the 20 words are new, and the bigram classifier takes at least {1} "
+        "of them for German (chance: about 3).", MIN_NEW, MIN_GERMAN
     )
