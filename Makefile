@@ -20,11 +20,11 @@ JUPYTER_ARGS ?=
 # Jupyter refuses to start as root (common in containers) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-repeat test-machines test-site test-grade grade html wheels execute run-times lock install clean
+.PHONY: lab test test-repeat test-machines test-site test-grade test-korean grade html wheels execute korean run-times lock install clean
 
 # The course's models are tiny: one CPU thread per process is as fast as two on an
 # idle machine, and does not slow to a crawl when the machine is busy.
-test test-repeat test-machines execute: export OMP_NUM_THREADS = 1
+test test-repeat test-machines test-korean execute: export OMP_NUM_THREADS = 1
 # Every test process starts with tests/startup/sitecustomize.py (the network blocked, a slow import skipped);
 # set on the command, not the target, so that installing packages (a prerequisite) still reaches the network.
 TEST_ENV := PYTHONPATH="$(CURDIR)/tests/startup"
@@ -109,6 +109,20 @@ execute: $(STAMP)
 		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 \
 		--ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 	$(BIN)/jupyter nbconvert --to notebook --inplace --coalesce-streams $(NOTEBOOKS)
+	$(BIN)/python -m course_utils.korean_edition
+
+# The Korean edition, notebooks/ko/: merge each gettext catalog (notebooks/ko/*.po, and
+# course_utils/locale/ko.po for the self-checks) with the English it translates, as msgmerge does (a
+# changed English cell keeps its old translation, marked fuzzy, the old English beside it), and regenerate
+# the Korean notebooks from the English ones. make execute and make run-times run it too. make test fails
+# while a Korean file is stale or a translation is missing or fuzzy, naming the notebook and the cell.
+korean: $(STAMP)
+	$(BIN)/python -m course_utils.korean_edition
+
+# The Korean notebooks under nbval (CI runs it after make test): their code is the English notebooks',
+# plus one cell that makes the self-checks answer in Korean.
+test-korean: $(STAMP)
+	$(TEST_ENV) $(BIN)/python -m pytest -m korean -p no:cacheprovider notebooks/ko
 
 # Resolve every package afresh (the newest releases that fit requirements.txt) and pin them all in
 # constraints.txt, with pip-tools in a venv of its own. pip-compile writes the build label of the torch
@@ -118,6 +132,7 @@ execute: $(STAMP)
 run-times: $(STAMP)
 	@test -n "$(LOG)" || { echo "usage: make run-times LOG=file (the output of make test)"; exit 2; }
 	$(BIN)/python tests/run_times.py "$(LOG)"
+	$(BIN)/python -m course_utils.korean_edition
 
 lock:
 	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \

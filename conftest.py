@@ -53,7 +53,9 @@ def budget_of(path: str) -> float:
 
 
 def pytest_collection_modifyitems(items):
-    """Run the notebooks with the largest budgets first and the many short unit tests last.
+    """Mark the Korean notebooks' cells ``korean``; run the notebooks with the largest budgets first.
+
+    The Korean notebooks run in make test-korean, not in make test (their code is the English one's).
 
     pytest-xdist sends each file to one worker as a whole; starting the longest files first lets the
     workers finish together instead of one waiting for the other's last long notebook. The sort is
@@ -64,6 +66,10 @@ def pytest_collection_modifyitems(items):
         return (0, -budget_of(path)) if path.endswith(".ipynb") else (1, 0.0)
 
     items.sort(key=order)
+    korean = NOTEBOOK_DIR / "ko"
+    for item in items:
+        if isinstance(item, IPyNbCell) and korean in Path(str(item.parent.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.korean)
 
 
 def pytest_runtest_teardown(item):

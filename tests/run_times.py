@@ -1,4 +1,4 @@
-"""Write the notebook run times of a `make test` log into README's table and every notebook's title.
+"""Write the notebook run times of a `make test` log into the READMEs' tables and every notebook's title.
 
     make test 2>&1 | tee test.log && make run-times LOG=test.log
 
@@ -12,7 +12,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^\s*([\d.]+) s  \(budget \d+ s, [A-Za-z ]+\)  notebooks/(\S+\.ipynb)$", re.MULTILINE)
-ROW = re.compile(r"^\| \[`(\d\d_\w+)`\]\(notebooks/\1\.ipynb\) \| [\d.]+ s \| \[[\d.]+ s\]", re.MULTILINE)
+ROW = re.compile(r"^\| \[`(\d\d_\w+)`\]\((notebooks/(?:ko/)?)\1\.ipynb\) \| [\d.]+ s \| \[[\d.]+ s\]",
+                 re.MULTILINE)
+READMES = ("README.md", "README.ko.md")  # the Korean one links to notebooks/ko/
 TITLE = re.compile(r"\*\*Run time:\*\* about \d+ seconds")
 
 
@@ -25,16 +27,18 @@ def run_times(log: str) -> dict[str, float]:
 
 
 def update(times: dict[str, float]) -> list[str]:
-    """Rewrite README's run-time columns and the notebooks' titles; return what changed."""
-    readme = REPO / "README.md"
-    text = readme.read_text(encoding="utf-8")
+    """Rewrite the READMEs' run-time columns and the notebooks' titles; return what changed.
 
+    The Korean notebooks' titles follow when make korean regenerates them (make run-times runs it).
+    """
     def row(match: re.Match) -> str:
-        name = match.group(1)
+        name, folder = match.group(1), match.group(2)
         lab, solutions = times[f"{name}.ipynb"], times[f"solutions/{name}.ipynb"]
-        return f"| [`{name}`](notebooks/{name}.ipynb) | {lab:.1f} s | [{solutions:.1f} s]"
+        return f"| [`{name}`]({folder}{name}.ipynb) | {lab:.1f} s | [{solutions:.1f} s]"
 
-    readme.write_text(ROW.sub(row, text), encoding="utf-8")
+    for readme in (REPO / name for name in READMES):
+        if readme.exists():
+            readme.write_text(ROW.sub(row, readme.read_text(encoding="utf-8")), encoding="utf-8")
     changed = []
     for name, seconds in times.items():
         path = REPO / "notebooks" / name
