@@ -28,6 +28,9 @@ SOLUTIONS = sorted((REPO / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb")
 # The reading order: the home page, the labs, then the worked solutions (sidebar and previous/next).
 ORDER = ["README.html"] + [f"notebooks/{n.stem}.html" for n in LABS] + [
     f"notebooks/solutions/{n.stem}.html" for n in SOLUTIONS]
+# The Korean site, in ko/: the same pages from README.ko.md and notebooks/ko/.
+KOREAN_ORDER = ["ko/README.ko.html"] + [f"ko/notebooks/ko/{n.stem}.html" for n in LABS] + [
+    f"ko/notebooks/ko/solutions/{n.stem}.html" for n in SOLUTIONS]
 SCREENSHOTS = REPO / "site-screenshots"
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
@@ -75,13 +78,32 @@ def test_the_build_writes_nothing_beside_its_folder(site):
 
 
 def test_every_notebook_has_a_page_and_index_leads_home(site):
-    for page in ORDER:
+    for page in ORDER + KOREAN_ORDER:
         assert (site / page).is_file(), page
     assert 'url=README.html' in (site / "index.html").read_text(encoding="utf-8")
+    assert 'url=README.ko.html' in (site / "ko" / "index.html").read_text(encoding="utf-8")
 
 
 def pages(site: Path) -> list[Path]:
-    return [site / page for page in ORDER] + [site / "search.html"]
+    searches = [site / "search.html", site / "ko" / "search.html"]
+    return [site / page for page in ORDER + KOREAN_ORDER] + searches
+
+
+def test_every_page_links_to_itself_in_the_other_language(site):
+    for english, korean in zip(ORDER, KOREAN_ORDER, strict=True):
+        for page, other, language in ((english, korean, "en"), (korean, english, "ko")):
+            html = (site / page).read_text(encoding="utf-8")
+            assert f'<html lang="{language}"' in html, f"{page}: not marked as {language}"
+            switch = re.search(r'<p class="language-switch"><a href="([^"]+)"', html)
+            assert switch, f"{page}: no language switch"
+            assert local_target(site / page, switch.group(1)) == (site / other).resolve(), (
+                f"{page}: the switch leads to {switch.group(1)}, not {other}")
+
+
+def test_the_korean_pages_are_korean_and_their_verdicts_too(site):
+    html = (site / "ko" / "notebooks" / "ko" / "00_rnn_intro.html").read_text(encoding="utf-8")
+    assert "<title>Lab 11-0 · RNN 소개" in html and "⏳ 아직 답이 없음:" in html
+    assert "실습" in (site / "ko" / "README.ko.html").read_text(encoding="utf-8")
 
 
 def test_nothing_is_loaded_from_the_network(site):
@@ -94,7 +116,10 @@ def test_nothing_is_loaded_from_the_network(site):
 
 def test_every_local_link_resolves(site):
     for page in pages(site):
+        html = page.read_text(encoding="utf-8")
         for url in references(page).links:
+            if url.startswith("#") and len(url) > 1:  # MyST writes a link it cannot resolve as #target
+                assert f'id="{url[1:]}"' in html, f"{page.relative_to(site)}: link {url} leads nowhere"
             if url.startswith(("#", "http://", "https://", "mailto:")):
                 continue
             assert local_target(page, url).is_file(), f"{page.relative_to(site)}: link {url} does not resolve"
@@ -111,9 +136,10 @@ def count_images(notebook: Path) -> int:
 
 def test_every_image_and_plot_is_in_its_page(site):
     for notebook in LABS + SOLUTIONS:
-        folder = site / "notebooks" / ("solutions" if notebook.parent.name == "solutions" else "")
-        images = [url for tag, url in references(folder / f"{notebook.stem}.html").loaded if tag == "img"]
-        assert len(images) == count_images(notebook), f"{notebook.name}: images missing from the page"
+        under = "solutions" if notebook.parent.name == "solutions" else ""
+        for folder in (site / "notebooks" / under, site / "ko" / "notebooks" / "ko" / under):
+            images = [url for tag, url in references(folder / f"{notebook.stem}.html").loaded if tag == "img"]
+            assert len(images) == count_images(notebook), f"{folder / notebook.stem}: images missing"
 
 
 def test_the_formulas_are_typeset_by_the_local_mathjax(site):
@@ -195,7 +221,7 @@ def test_every_page_in_the_browser(browser, site):
     """Formulas typeset, no raw math, images decoded, no console error, no sideways scroll at 400 px."""
     SCREENSHOTS.mkdir(exist_ok=True)
     problems = []
-    for page in ORDER:
+    for page in ORDER + KOREAN_ORDER:
         browser.set_window_size(1280, 900)
         open_page(browser, site, page)
         math = browser.execute_script(TYPESET)
@@ -217,8 +243,9 @@ def test_every_page_in_the_browser(browser, site):
         errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
         if errors:
             problems.append(f"{page}: console errors: {errors[:3]}")
-        if page.startswith("notebooks/") and "/solutions/" not in page:
-            browser.save_screenshot(str(SCREENSHOTS / f"{Path(page).stem}.png"))
+        if "notebooks/" in page and "/solutions/" not in page:
+            prefix = "ko-" if page.startswith("ko/") else ""
+            browser.save_screenshot(str(SCREENSHOTS / f"{prefix}{Path(page).stem}.png"))
         browser.set_window_size(400, 800)
         overflow = browser.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")

@@ -15,6 +15,9 @@ root_doc = "README"
 # index.html, the page a reader opens first, leads to the home page.
 templates_path = ["_templates"]
 html_additional_pages = {"index": "redirect.html"}
+# The English site; the builder builds the Korean one into ko/ with course_language, language, root_doc and
+# html_title set on its command line (-D), and each page links to its counterpart in the other language.
+course_language = "en"
 # The staged folder holds only what the site shows; the notebooks' folder has no other source files.
 exclude_patterns = ["_build", "_templates"]
 
@@ -45,3 +48,37 @@ html_show_sourcelink = False
 html_copy_source = False
 # No fonts, scripts or images from the network: the site must read offline.
 html_theme_options["icon_links"] = []
+
+
+_SWITCH = {"en": ("ko", "한국어"), "ko": ("en", "English")}
+
+
+def _counterpart(pagename: str, language: str) -> str:
+    """The page of the other language's site that shows the same notebook, relative to its site's root."""
+    if language == "en":
+        if pagename.startswith("notebooks/"):
+            return "notebooks/ko/" + pagename.removeprefix("notebooks/")
+        return "README.ko"
+    if pagename.startswith("notebooks/ko/"):
+        return "notebooks/" + pagename.removeprefix("notebooks/ko/")
+    return "README"
+
+
+def _add_language_switch(app, pagename, templatename, context, doctree):  # noqa: ANN001, ANN202 (Sphinx's)
+    """Put a link to the same page in the other language at the top of every page."""
+    if "body" not in context:
+        return
+    language = app.config.course_language
+    other, label = _SWITCH[language]
+    up = "../" * pagename.count("/")
+    # The Korean site is the ko/ folder inside the English one.
+    url = f"{up}ko/{_counterpart(pagename, language)}.html" if language == "en" else (
+        f"{up}../{_counterpart(pagename, language)}.html")
+    switch = f'<p class="language-switch"><a href="{url}" hreflang="{other}" lang="{other}">{label}</a></p>'
+    context["body"] = switch + context["body"]
+
+
+def setup(app):  # noqa: ANN001, ANN201 (Sphinx's hook)
+    """Register the site's language and the language switch."""
+    app.add_config_value("course_language", "en", "html")
+    app.connect("html-page-context", _add_language_switch)
