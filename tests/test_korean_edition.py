@@ -44,7 +44,8 @@ def test_every_markdown_cell_has_a_confirmed_translation(notebook):
     catalog = edition.merge(edition.notebook_entries(notebook, REPO), catalog_of(notebook))
     todo = [(cells_of(entry), "fuzzy" if entry.msgstr else "not translated")
             for entry in edition.untranslated(catalog)]
-    assert not todo, f"{notebook}: cells {todo} need a translation in {edition.catalog_path(notebook, REPO)}"
+    catalog_file = edition.catalog_path(notebook, REPO).relative_to(REPO)
+    assert not todo, f"{notebook}: cells {todo} need a translation in {catalog_file}"
 
 
 def test_the_korean_edition_is_what_make_korean_writes():
