@@ -205,7 +205,7 @@ def structure_problems(english: str, korean: str) -> list[str]:
 #: The cell the Korean notebooks gain before their first code cell.
 LANGUAGE_CELL = (
     "from course_utils import set_language\n\n"
-    "set_language(\"ko\")  # 자가 점검(self-check)이 한국어로 답합니다"
+    "set_language(\"ko\")  # 자가 점검이 한국어로 답합니다"
 )
 _LINK = re.compile(r"(\]\()([^)\s]+)(\))|((?:src|href)=\")([^\"]+)(\")")
 

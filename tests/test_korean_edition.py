@@ -86,10 +86,11 @@ def test_the_glossary_is_read():
 
 
 def korean_texts() -> list[tuple[str, str]]:
-    """(where, Korean text) for every translation of the notebooks and of the checks' sentences."""
+    """(where, Korean text) for every translated cell and check sentence, and for README.ko.md."""
     texts = [(cells_of(e), e.msgstr) for n in NOTEBOOKS for e in catalog_of(n)]
     checks = polib.pofile(str(edition.check_catalog_path("ko")), wrapwidth=0)
-    return texts + [(f"check sentence {e.msgid[:40]!r}", e.msgstr) for e in checks]
+    readme = ("README.ko.md", (REPO / "README.ko.md").read_text(encoding="utf-8"))
+    return texts + [(f"check sentence {e.msgid[:40]!r}", e.msgstr) for e in checks] + [readme]
 
 
 def test_no_translation_uses_a_word_the_glossary_rejects():
