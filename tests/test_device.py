@@ -76,3 +76,16 @@ def test_different_seeds_give_different_numbers():
 def test_bad_seed_is_rejected(bad_seed):
     with pytest.raises(ValueError, match="seed must be a whole number"):
         seed_everything(bad_seed)
+
+
+def test_a_gpu_computes_in_full_float32_whatever_ran_before(monkeypatch):
+    """A check calls get_device() without seed_everything(): TF32 must be off all the same."""
+    monkeypatch.delenv("COURSE_DEVICE", raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    before = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = True  # TF32 on
+    try:
+        assert get_device() == torch.device("cuda")
+        assert not torch.backends.cudnn.allow_tf32 and not torch.backends.cuda.matmul.allow_tf32
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = before

@@ -112,14 +112,31 @@ def test_smallest_hidden_size_rejects_typical_mistakes(smallest_and_scores):
         assert not result and words in result.message, (wrong, result)
 
 
+class PerfectFrom(nn.Module):
+    """A stand-in for a model trained otherwise: every character right from ``threshold`` units on.
+
+    It holds the nn.RNN the check looks for, but its answers do not depend on training, so the test does not
+    depend on how this processor's floats round (a longer real training found a smaller size on one machine
+    and not on another).
+    """
+
+    def __init__(self, hidden_size, threshold):
+        super().__init__()
+        self.rnn = nn.RNN(10, hidden_size, batch_first=True)
+        self.knows = hidden_size >= threshold
+
+    def forward(self, x):
+        _, y = lab02._sample_tensors(x.device)
+        logits = torch.zeros(1, len(y), 10, device=x.device)  # (batch, seq_len, vocab): id 0 wins
+        if self.knows:
+            logits[0, torch.arange(len(y)), y] = 1.0  # the right character at every step
+        return logits
+
+
 def test_smallest_hidden_size_rejects_training_other_than_section_7s(smallest_and_scores):
     smallest, _ = smallest_and_scores
-    longer = make_train_sample_model(steps=500)
-    x, y = lab02._sample_tensors(torch.device("cpu"))
-    longer_right = {h: int((longer(h)(x)[0].argmax(-1) == y).sum()) for h in range(1, smallest)}
-    longer_smallest = min((h for h, n in longer_right.items() if n == len(y)), default=None)
-    assert longer_smallest is not None, "the test needs a training under which a smaller size succeeds"
-    result = lab02.check_smallest_hidden_size(longer_smallest, longer)
+    other = smallest + 1 if smallest < 4 else smallest - 1  # the smallest size of another training
+    result = lab02.check_smallest_hidden_size(other, lambda size: PerfectFrom(size, other))
     assert not result and "trains differently" in result.message
 
 

@@ -182,16 +182,18 @@ def test_mean_over_real_steps_accepts_the_solution():
 
 
 def test_mean_over_real_steps_accepts_other_correct_ways():
+    # Each answer moves what it builds from the CPU lengths to the outputs' device, as the solution does.
     def in_double_precision(outputs, lengths):
-        mask = (torch.arange(outputs.shape[1]) < lengths[:, None]).double()  # (batch, max_len)
+        mask = (torch.arange(outputs.shape[1]) < lengths[:, None]).double().to(outputs.device)  # (batch, len)
         return (outputs.double() * mask[..., None]).sum(dim=1) / mask.sum(dim=1, keepdim=True)
 
     def zeroing_in_place(outputs, lengths):  # changes the tensor it is given
-        outputs[torch.arange(outputs.shape[1]) >= lengths[:, None]] = 0
+        lengths = lengths.to(outputs.device)
+        outputs[torch.arange(outputs.shape[1], device=outputs.device) >= lengths[:, None]] = 0
         return outputs.sum(dim=1) / lengths[:, None]
 
     def nan_mean(outputs, lengths):
-        padded = torch.arange(outputs.shape[1]) >= lengths[:, None]
+        padded = (torch.arange(outputs.shape[1]) >= lengths[:, None]).to(outputs.device)
         return outputs.masked_fill(padded[..., None], float("nan")).nanmean(dim=1)
 
     for right in (in_double_precision, zeroing_in_place, nan_mean):
@@ -203,17 +205,21 @@ def test_mean_over_real_steps_rejects_typical_mistakes():
         mask = torch.arange(outputs.shape[1]) < (lengths[:, None] + extra)
         return (outputs * mask.unsqueeze(-1).to(outputs.device)).sum(dim=1)
 
+    def per_row(outputs, lengths, extra=0):  # (batch, 1) on the outputs' device
+        return (lengths[:, None] + extra).to(outputs.device)
+
     for wrong, words in [
         (lambda outputs, lengths: outputs.mean(dim=1), "padded steps"),
         (lambda outputs, lengths: masked(outputs, lengths) / outputs.shape[1], "max_len"),
         (lambda outputs, lengths: masked(outputs, lengths), "sum"),
-        (lambda outputs, lengths: masked(outputs, lengths, 1) / lengths[:, None], "one padded step"),
-        (lambda outputs, lengths: masked(outputs, lengths) / (lengths[:, None] + 1), "not one more"),
-        (lambda outputs, lengths: masked(outputs, lengths, -1) / (lengths[:, None] - 1), "last real step"),
+        (lambda outputs, lengths: masked(outputs, lengths, 1) / per_row(outputs, lengths), "one padded step"),
+        (lambda outputs, lengths: masked(outputs, lengths) / per_row(outputs, lengths, 1), "not one more"),
+        (lambda outs, lengths: masked(outs, lengths, -1) / per_row(outs, lengths, -1), "last real step"),
         (lambda outputs, lengths: masked(outputs, lengths).unsqueeze(1), "(batch, hidden)"),
         (lambda outputs, lengths: masked(outputs, lengths)[:, 0], "(batch, hidden)"),
-        (lambda outputs, lengths: masked(outputs, lengths) / lengths[0], "mask out"),
-        (lambda outs, lengths: (outs.sum(dim=1) - masked(outs, lengths)) / lengths[:, None], "not the real"),
+        (lambda outputs, lengths: masked(outputs, lengths) / lengths[0].item(), "mask out"),
+        (lambda outs, lengths: (outs.sum(dim=1) - masked(outs, lengths)) / per_row(outs, lengths),
+         "not the real"),
     ]:
         result = lab06.check_mean_over_real_steps(wrong)
         assert not result and words in result.message, (wrong, result)
