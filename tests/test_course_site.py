@@ -85,8 +85,9 @@ def test_every_notebook_has_a_page_and_index_leads_home(site):
 
 
 def pages(site: Path) -> list[Path]:
-    searches = [site / "search.html", site / "ko" / "search.html"]
-    return [site / page for page in ORDER + KOREAN_ORDER] + searches
+    glossary = site / "ko" / "notebooks" / "ko" / "GLOSSARY.html"
+    others = [site / "search.html", site / "ko" / "search.html", glossary]
+    return [site / page for page in ORDER + KOREAN_ORDER] + others
 
 
 def test_every_page_links_to_itself_in_the_other_language(site):
@@ -98,6 +99,12 @@ def test_every_page_links_to_itself_in_the_other_language(site):
             assert switch, f"{page}: no language switch"
             assert local_target(site / page, switch.group(1)) == (site / other).resolve(), (
                 f"{page}: the switch leads to {switch.group(1)}, not {other}")
+
+
+def test_a_page_with_no_counterpart_switches_to_the_other_home(site):
+    page = site / "ko" / "notebooks" / "ko" / "GLOSSARY.html"
+    switch = re.search(r'<p class="language-switch"><a href="([^"]+)"', page.read_text(encoding="utf-8"))
+    assert switch and local_target(page, switch.group(1)) == (site / "README.html").resolve()
 
 
 def test_the_korean_pages_are_korean_and_their_verdicts_too(site):

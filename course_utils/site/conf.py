@@ -4,6 +4,8 @@ MyST-NB renders the notebooks with their stored outputs (nothing is executed) an
 the sidebar, previous/next links, search, light and dark themes and a layout that fits a phone.
 """
 
+import re
+
 project = "Recurrent Neural Networks with PyTorch"
 author = "the course's authors"
 html_title = "RNNs with PyTorch"
@@ -51,17 +53,19 @@ html_theme_options["icon_links"] = []
 
 
 _SWITCH = {"en": ("ko", "한국어"), "ko": ("en", "English")}
+# A lab's or a solution's page in either site: notebooks/04_time_series, notebooks/ko/solutions/04_….
+_NOTEBOOK_PAGE = re.compile(r"notebooks/(?:ko/)?((?:solutions/)?\d\d_\w+)")
 
 
 def _counterpart(pagename: str, language: str) -> str:
-    """The page of the other language's site that shows the same notebook, relative to its site's root."""
+    """The same notebook's page in the other language's site, relative to its root; else that site's home.
+
+    Only the notebooks exist in both languages: the glossary, search and index pages lead home.
+    """
+    page = _NOTEBOOK_PAGE.fullmatch(pagename)
     if language == "en":
-        if pagename.startswith("notebooks/"):
-            return "notebooks/ko/" + pagename.removeprefix("notebooks/")
-        return "README.ko"
-    if pagename.startswith("notebooks/ko/"):
-        return "notebooks/" + pagename.removeprefix("notebooks/ko/")
-    return "README"
+        return f"notebooks/ko/{page.group(1)}" if page else "README.ko"
+    return f"notebooks/{page.group(1)}" if page else "README"
 
 
 def _add_language_switch(app, pagename, templatename, context, doctree):  # noqa: ANN001, ANN202 (Sphinx's)
