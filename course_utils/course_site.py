@@ -23,13 +23,9 @@ import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 
-from course_utils.paths import course_root
+from course_utils.paths import course_root, numbered_notebooks
 
 SITE_CONFIG = Path(__file__).resolve().parent / "site"
-
-
-def _notebooks(folder: Path) -> list[Path]:
-    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def _toctree(caption: str, documents: list[str]) -> str:
@@ -55,7 +51,7 @@ def stage_sources(source: Path, root: Path, language: str = "en") -> None:
     """Write into ``source`` the configuration and the pages' sources, diagrams and MathJax."""
     home_name, folder, (labs_caption, solutions_caption), _ = LANGUAGES[language]
     notebooks = root / folder
-    labs, solutions = _notebooks(notebooks), _notebooks(notebooks / "solutions")
+    labs, solutions = numbered_notebooks(notebooks), numbered_notebooks(notebooks / "solutions")
     if not labs:
         raise ValueError(f"no numbered notebook (00_….ipynb) in {notebooks}: nothing to build")
     (source / folder / "solutions").mkdir(parents=True)

@@ -41,7 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course_utils.paths import course_root
+from course_utils.paths import course_root, numbered_notebooks
 
 CHECK_CALL = re.compile(r"\blab(\d\d)\.(check_\w+)\s*\(")
 TITLE = re.compile(r"^#\s+(.+)$", re.MULTILINE)
@@ -81,7 +81,7 @@ class Graded:
 def course_labs(root: Path) -> dict[str, Lab]:
     """The course's labs, read from its notebooks: {"03": Lab("03", "Lab 11-3 · ...", {check: heading})}."""
     labs = {}
-    for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in numbered_notebooks(root / "notebooks"):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         title = TITLE.search("".join(cells[0]["source"]))
         lab = Lab(path.name[:2], title.group(1).strip() if title else path.stem)

@@ -8,9 +8,10 @@ markdown cell replaced by its translation; its code cells and stored outputs
 are the English notebook's, so it shows exactly what was run and tested. Only
 two things change on the way:
 
-- the first code cell gains one line, ``set_language("ko")``, so that the
-  self-checks answer in Korean; the check verdicts stored in the outputs are
-  translated with the same catalogs (``course_utils/locale/ko.po``);
+- a cell with ``set_language("ko")`` comes before the first code cell, so that
+  the self-checks answer in Korean; the check verdicts stored in the outputs
+  are shown in Korean from the template and values kept in their metadata,
+  with the checks' catalog ``course_utils/locale/ko.po``;
 - links that leave ``notebooks/`` (images, the README) get one more ``../``,
   because the Korean notebooks sit one folder deeper.
 
@@ -18,7 +19,7 @@ two things change on the way:
 catalog with its English notebook, as gettext's ``msgmerge`` does (a cell whose
 English changed keeps its old translation, marked fuzzy, with the old English
 beside it), and regenerates ``notebooks/ko/``. ``--check`` changes nothing and
-lists what is out of date; the tests run it.
+lists what is out of date; the tests compare :func:`updates` with the files.
 """
 
 import argparse
@@ -33,7 +34,7 @@ import polib
 
 from course_utils.exercises.checking import CHECK_METADATA, CheckResult, Message, plain_template
 from course_utils.language import catalog_path as check_catalog_path
-from course_utils.paths import course_root
+from course_utils.paths import course_root, numbered_notebooks
 
 LANGUAGE = "ko"
 #: A fuzzy translation is offered for a changed cell when its old English is at least this similar
@@ -51,8 +52,7 @@ _HEADER = {
 def english_notebooks(root: Path | None = None) -> list[Path]:
     """The English lab and solutions notebooks, relative to ``notebooks/``, in course order."""
     notebooks = (root or course_root()) / "notebooks"
-    labs = sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))
-    found = labs + sorted(notebooks.glob("solutions/[0-9][0-9]_*.ipynb"))
+    found = numbered_notebooks(notebooks) + numbered_notebooks(notebooks / "solutions")
     return [path.relative_to(notebooks) for path in found]
 
 
@@ -170,7 +170,8 @@ def untranslated(catalog: polib.POFile) -> list[polib.POEntry]:
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$\n]+?(?<!\\)\$", re.DOTALL)  # a dollar amount is \$100
-_LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)|(?:src|href)=\"([^\"]+)\"")
+# A link or image target, in markdown (group 2) or in an HTML attribute (group 5), with what surrounds it.
+_LINK = re.compile(r"(\]\()([^)\s]+)(\))|((?:src|href)=\")([^\"]+)(\")")
 _HTML_TAG = re.compile(r"</?(?:details|summary|br|img|b|i|sub|sup|table|tr|td|th)\b[^>]*>")
 _HEADING = re.compile(r"^(#{1,6}) ", re.MULTILINE)
 
@@ -189,7 +190,7 @@ def structure_problems(english: str, korean: str) -> list[str]:
     checks = {
         "code spans": lambda text: sorted(match.group(0) for match in _CODE_SPAN.finditer(text)),
         "formulas": lambda text: sorted(_MATH.findall(_CODE_SPAN.sub("", text))),
-        "link targets": lambda text: sorted(a or b for a, b in _LINK_TARGET.findall(text)),
+        "link targets": lambda text: sorted(link.group(2) or link.group(5) for link in _LINK.finditer(text)),
         "HTML tags": lambda text: sorted(_HTML_TAG.findall(text)),
         "headings": lambda text: _HEADING.findall(text),
     }
@@ -207,7 +208,6 @@ LANGUAGE_CELL = (
     "from course_utils import set_language\n\n"
     "set_language(\"ko\")  # 자가 점검이 한국어로 답합니다"
 )
-_LINK = re.compile(r"(\]\()([^)\s]+)(\))|((?:src|href)=\")([^\"]+)(\")")
 
 
 def _relinked(markdown: str, notebook: Path) -> str:
@@ -270,10 +270,6 @@ def korean_notebook(notebook: Path, catalog: polib.POFile, root: Path | None = N
     return korean
 
 
-def _catalog_text(catalog: polib.POFile) -> str:
-    return catalog.__unicode__()
-
-
 def _read_catalog(path: Path) -> polib.POFile | None:
     return polib.pofile(str(path), wrapwidth=0) if path.exists() else None
 
@@ -289,11 +285,11 @@ def updates(root: Path | None = None) -> dict[Path, str]:
     for notebook in english_notebooks(root):
         path = catalog_path(notebook, root)
         catalog = merge(notebook_entries(notebook, root), _read_catalog(path))
-        files[path] = _catalog_text(catalog)
+        files[path] = str(catalog)
         korean = korean_notebook(notebook, catalog, root)
         files[korean_notebook_path(notebook, root)] = nbformat.writes(korean) + "\n"
     checks = check_catalog_path(LANGUAGE)
-    files[checks] = _catalog_text(merge(check_sentence_entries(root), _read_catalog(checks)))
+    files[checks] = str(merge(check_sentence_entries(root), _read_catalog(checks)))
     return files
 
 
@@ -311,11 +307,9 @@ def main(argv: list[str] | None = None) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(wanted[path], encoding="utf-8")
         print(f"{'out of date' if arguments.check else 'updated'}: {path.relative_to(root)}")
-    missing = 0
     for path in sorted((root / "notebooks" / LANGUAGE).rglob("*.po")) + [check_catalog_path(LANGUAGE)]:
         catalog = _read_catalog(path)
         todo = untranslated(catalog) if catalog else []
-        missing += len(todo)
         if todo:
             print(f"{path.relative_to(root)}: {len(todo)} to translate or confirm (fuzzy)")
     return 1 if arguments.check and stale else 0

@@ -57,3 +57,8 @@ def image_path(*parts: str) -> Path:
         FileNotFoundError: the file does not exist; the message lists what does.
     """
     return _existing("image", parts)
+
+
+def numbered_notebooks(folder: Path) -> list[Path]:
+    """The course's notebooks in ``folder`` (``00_rnn_intro.ipynb`` ...), in lab order; not its subfolders."""
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))

@@ -12,10 +12,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^\s*([\d.]+) s  \(budget \d+ s, [A-Za-z ]+\)  notebooks/(\S+\.ipynb)$", re.MULTILINE)
-ROW = re.compile(r"^\| \[`(\d\d_\w+)`\]\((notebooks/(?:ko/)?)\1\.ipynb\) \| [\d.]+ s \| \[[\d.]+ s\]",
+# A row of "The labs at a glance": the notebook, its folder (the Korean README links notebooks/ko/), and the
+# lab's and its solutions' seconds.
+ROW = re.compile(r"^\| \[`(\d\d_\w+)`\]\((notebooks/(?:ko/)?)\1\.ipynb\) \| ([\d.]+) s \| \[([\d.]+) s\]",
                  re.MULTILINE)
 READMES = ("README.md", "README.ko.md")  # the Korean one links to notebooks/ko/
-TITLE = re.compile(r"\*\*Run time:\*\* about \d+ seconds")
+TITLE = re.compile(r"\*\*Run time:\*\* about (\d+) seconds")
 
 
 def run_times(log: str) -> dict[str, float]:

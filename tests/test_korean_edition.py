@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import polib
 import pytest
+import run_times
 
 from course_utils import korean_edition as edition
 from course_utils import set_language
@@ -247,12 +248,11 @@ def test_translate_falls_back_to_english_only_for_english():
 
 
 def test_the_korean_readme_has_the_english_run_times_and_links_the_korean_notebooks():
-    row = re.compile(r"^\| \[`(\d\d_\w+)`\]\((notebooks/(?:ko/)?)\1\.ipynb\) \| ([\d.]+ s) \| \[([\d.]+ s)\]",
-                     re.MULTILINE)
     english_text = (REPO / "README.md").read_text(encoding="utf-8")
-    english = {name: times for name, _, *times in row.findall(english_text)}
+    english = {name: times for name, _, *times in run_times.ROW.findall(english_text)}
     korean_text = (REPO / "README.ko.md").read_text(encoding="utf-8")
-    korean = {name: times for name, folder, *times in row.findall(korean_text) if folder == "notebooks/ko/"}
+    korean = {name: times for name, folder, *times in run_times.ROW.findall(korean_text)
+              if folder == "notebooks/ko/"}
     assert len(english) == len(NOTEBOOKS) // 2 and korean == english, "make run-times rewrites both READMEs"
     for target in re.findall(r"\]\((notebooks/ko/[^)#]+)\)", korean_text):
         assert (REPO / target).exists(), f"README.ko.md links to {target}, which does not exist"

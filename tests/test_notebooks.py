@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import run_times
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPO / "notebooks"
@@ -190,17 +191,16 @@ def test_a_quoted_training_number_is_caught_and_a_range_or_a_tagged_one_is_not()
 def readme_run_times() -> dict[str, float]:
     """Each notebook's run time in seconds, from the README's table "The labs at a glance"."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    row = re.compile(r"^\| \[`(\d\d_\w+)`\]\(notebooks/\1\.ipynb\) \| ([\d.]+) s \| \[([\d.]+) s\]",
-                     re.MULTILINE)
     times = {}
-    for name, lab, solutions in row.findall(readme):
-        times[f"{name}.ipynb"], times[f"solutions/{name}.ipynb"] = float(lab), float(solutions)
+    for name, folder, lab, solutions in run_times.ROW.findall(readme):
+        if folder == "notebooks/":
+            times[f"{name}.ipynb"], times[f"solutions/{name}.ipynb"] = float(lab), float(solutions)
     return times
 
 
 def title_run_time(notebook: dict) -> int:
     """The "about N seconds" of a notebook's title cell."""
-    match = re.search(r"\*\*Run time:\*\* about (\d+) seconds", source(notebook["cells"][0]))
+    match = run_times.TITLE.search(source(notebook["cells"][0]))
     assert match, "the title cell should say '**Run time:** about N seconds'"
     return int(match.group(1))
 

@@ -63,9 +63,10 @@ def message(template: str, *values: object) -> Message:
 
     Each value is formatted now, with the conversion and format spec its place
     gives (``{0!r}``, ``{1:.2f}``), so a translation only needs ``{0}``,
-    ``{1}`` ... in any order. The sentences are collected into the translation
-    catalogs from the calls of this function, so its first argument must be a
-    literal string.
+    ``{1}`` ... in any order. ``make korean`` collects the sentences for the
+    translation catalog from the literal first argument of this function and of
+    :func:`correct`, :func:`not_yet`, :func:`no_answer_yet`, :class:`Hint` and
+    :class:`NoAnswerYet`, so a sentence is a literal string, never an f-string.
 
     Raises:
         ValueError: the template names a place by name, or not one place per value.
